@@ -1,0 +1,145 @@
+# This file is part of the hall_duties module.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+from sql import Null
+from sql.operators import Equal
+
+from trytond.model import (
+    DeactivableMixin, Exclude, ModelSQL, ModelView, fields, sequence_ordered)
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+POST_KINDS = [
+    ('front', "Front"),
+    ('manager', "Manager"),
+    ('back', "Back Office"),
+    ]
+
+
+class Hall(DeactivableMixin, ModelSQL, ModelView):
+    __name__ = 'hall.hall'
+    _rec_name = 'name'
+
+    name = fields.Char("Name", required=True)
+    code = fields.Char(
+        "Code", required=True, strip=True,
+        help="The code of the hall, unique in its company.")
+    company = fields.Many2One(
+        'company.company', "Company", required=True, ondelete='RESTRICT')
+    warehouse = fields.Many2One(
+        'stock.location', "Warehouse", ondelete='RESTRICT',
+        domain=[('type', '=', 'warehouse')],
+        help="The store of the hall's cards, phones and invoices.")
+    director = fields.Many2One(
+        'company.employee', "Director", ondelete='RESTRICT',
+        domain=[('company', '=', Eval('company', -1))])
+    staff = fields.One2Many(
+        'company.employee', 'hall', "Staff",
+        domain=[('company', '=', Eval('company', -1))])
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Exclude(t, (t.company, Equal), (t.code, Equal)),
+                'hall_duties.msg_hall_code_unique'),
+            ]
+        cls._order.insert(0, ('code', 'ASC'))
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    def get_rec_name(self, name):
+        return f'[{self.code}] {self.name}'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('name', operator, operand, *extra),
+            ('code', operator, operand, *extra),
+            ]
+
+    @classmethod
+    def get_user_halls(cls):
+        "Return the ids of the halls of the employees the user acts as"
+        pool = Pool()
+        User = pool.get('res.user')
+        Employee = pool.get('company.employee')
+        employees = User.get_employees()
+        if not employees:
+            return []
+        employee = Employee.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*employee.select(
+                employee.hall,
+                where=employee.id.in_(list(employees))
+                & (employee.hall != Null),
+                group_by=[employee.hall]))
+        return sorted(h for h, in cursor)
+
+
+class Post(ModelSQL, ModelView):
+    __name__ = 'hall.post'
+    _rec_name = 'name'
+
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code", required=True, readonly=True)
+    kind = fields.Selection(POST_KINDS, "Kind", required=True)
+    group = fields.Many2One(
+        'res.group', "Group", required=True, ondelete='RESTRICT',
+        help="The access group of the staff holding this post.")
+    duties = fields.One2Many('hall.post.duty', 'post', "Duties")
+    description = fields.Text("Description", translate=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Exclude(t, (t.code, Equal)),
+                'hall_duties.msg_post_code_unique'),
+            ]
+        cls._order.insert(0, ('id', 'ASC'))
+
+
+class PostDuty(sequence_ordered(), ModelSQL, ModelView):
+    __name__ = 'hall.post.duty'
+
+    post = fields.Many2One(
+        'hall.post', "Post", required=True, ondelete='CASCADE')
+    name = fields.Char("Duty", required=True, translate=True)
+    description = fields.Text("Description", translate=True)
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.domain.help += (
+            '\n- "halls" as list of ids of the halls of the employees '
+            'the user acts as')
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        pool = Pool()
+        User = pool.get('res.user')
+        key = super()._get_cache_key(model_names)
+        return (*key, User.get_employees())
+
+    @classmethod
+    def _get_context(cls, model_name):
+        pool = Pool()
+        Hall = pool.get('hall.hall')
+        context = super()._get_context(model_name)
+        context['halls'] = Hall.get_user_halls()
+        return context
