@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+# This file is part of the business hall modules.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+"""Load each hall module's demo data into a database.
+
+Calls ``trytond.modules.<module>.tests.tools.setup_demo`` of every module
+named, in the order given; each one skips what is already there. The
+scenarios use the same functions.
+
+    python scripts/demo_data.py -c trytond.conf -d DB hall_duties ...
+"""
+import argparse
+import importlib
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('-c', '--config', required=True)
+    parser.add_argument('-d', '--database', required=True)
+    parser.add_argument('modules', nargs='+')
+    args = parser.parse_args()
+
+    from proteus import config as pconfig
+    config = pconfig.set_trytond(args.database, config_file=args.config)
+    for module in args.modules:
+        tools = importlib.import_module(f'trytond.modules.{module}.tests.tools')
+        setup_demo = getattr(tools, 'setup_demo', None)
+        if setup_demo:
+            setup_demo(config=config)
+
+
+if __name__ == '__main__':
+    main()
