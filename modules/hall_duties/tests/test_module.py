@@ -34,13 +34,13 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
         Hall = pool.get('hall.hall')
         company = create_company()
         other = create_company(name="Other")
+        hall, = Hall.create([
+                {'name': "A", 'code': 'H1', 'company': other.id}])
+        self.assertEqual(hall.company, other)
         with set_company(company):
             Hall.create([{'name': "A", 'code': 'H1'}])
             with self.assertRaises(UserError):
                 Hall.create([{'name': "B", 'code': 'H1'}])
-        hall, = Hall.create([
-                {'name': "A", 'code': 'H1', 'company': other.id}])
-        self.assertEqual(hall.company, other)
 
     @with_transaction()
     def test_badge_unique(self):
