@@ -1,8 +1,17 @@
 # This file is part of the hall_duties module.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 
 
 class HallValidationError(ValidationError):
+    pass
+
+
+class RosterValidationError(ValidationError):
+    pass
+
+
+class RosterPublishError(UserError):
     pass

@@ -1,0 +1,332 @@
+# This file is part of the hall_duties module.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+import datetime as dt
+
+from sql.operators import Equal
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Exclude, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from .exceptions import RosterPublishError, RosterValidationError
+
+SHIFTS = [
+    ('morning', "Morning"),
+    ('afternoon', "Afternoon"),
+    ('full', "Full Day"),
+    ]
+# The shifts each shift overlaps
+OVERLAPS = {
+    'morning': {'morning', 'full'},
+    'afternoon': {'afternoon', 'full'},
+    'full': {'morning', 'afternoon', 'full'},
+    }
+# The rota of a week is due on Friday of the week before
+DUE_WEEKDAY = 4
+
+
+class Roster(Workflow, ModelSQL, ModelView):
+    "Weekly Rota"
+    __name__ = 'hall.roster'
+
+    _states = {
+        'readonly': Eval('state') != 'draft',
+        }
+
+    hall = fields.Many2One(
+        'hall.hall', "Hall", required=True, ondelete='RESTRICT',
+        states=_states)
+    company = fields.Function(
+        fields.Many2One('company.company', "Company"),
+        'on_change_with_company', searcher='search_company')
+    week = fields.Date(
+        "Week", required=True, states=_states,
+        help="The Monday of the week.")
+    week_end = fields.Function(
+        fields.Date("Week End"), 'on_change_with_week_end')
+    due_date = fields.Function(
+        fields.Date("Due Date", help="The Friday before the week."),
+        'on_change_with_due_date')
+    lines = fields.One2Many(
+        'hall.roster.line', 'roster', "Lines", states=_states,
+        domain=[
+            ('date', '>=', Eval('week', None)),
+            ('date', '<=', Eval('week_end', None)),
+            ])
+    published_by = fields.Many2One(
+        'res.user', "Published by", readonly=True)
+    published_at = fields.DateTime("Published at", readonly=True)
+    late = fields.Boolean(
+        "Late", readonly=True,
+        help="Published after the Friday of the week before.")
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('published', "Published"),
+            ], "State", readonly=True, required=True, sort=False)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('hall_week_unique',
+                Exclude(t, (t.hall, Equal), (t.week, Equal)),
+                'hall_duties.msg_roster_hall_week_unique'),
+            ]
+        cls._order = [('week', 'DESC'), ('hall', 'ASC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'published'),
+            ('published', 'draft'),
+            }
+        cls._buttons.update({
+                'draft': {
+                    'invisible': Eval('state') != 'published',
+                    'depends': ['state'],
+                    },
+                'publish': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_late(cls):
+        return False
+
+    @classmethod
+    def default_week(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        return today + dt.timedelta(days=7 - today.weekday())
+
+    @fields.depends('hall')
+    def on_change_with_company(self, name=None):
+        return self.hall.company if self.hall else None
+
+    @classmethod
+    def search_company(cls, name, clause):
+        return [('hall.' + clause[0],) + tuple(clause[1:])]
+
+    @fields.depends('week')
+    def on_change_with_week_end(self, name=None):
+        if self.week:
+            return self.week + dt.timedelta(days=6)
+
+    @fields.depends('week')
+    def on_change_with_due_date(self, name=None):
+        if self.week:
+            return self.week - dt.timedelta(
+                days=self.week.weekday() + 7 - DUE_WEEKDAY)
+
+    def get_rec_name(self, name):
+        return f'{self.hall.rec_name} {self.week}'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('hall.rec_name',) + tuple(clause[1:])]
+
+    @classmethod
+    def validate_fields(cls, rosters, field_names):
+        super().validate_fields(rosters, field_names)
+        if not field_names or 'week' in field_names:
+            for roster in rosters:
+                if roster.week.weekday() != 0:
+                    raise RosterValidationError(gettext(
+                            'hall_duties.msg_roster_week_monday',
+                            roster=roster.rec_name))
+
+    @classmethod
+    def check_modification(cls, mode, rosters, values=None, external=False):
+        super().check_modification(
+            mode, rosters, values=values, external=external)
+        if mode == 'delete':
+            for roster in rosters:
+                if roster.state != 'draft':
+                    raise AccessError(gettext(
+                            'hall_duties.msg_roster_delete_published',
+                            roster=roster.rec_name))
+
+    @classmethod
+    def is_director(cls):
+        "Tell whether the user acts with the director's group"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        transaction = Transaction()
+        if transaction.user == 0 or not transaction.check_access:
+            return True
+        groups = set(User.get_groups())
+        return bool(groups & {
+                ModelData.get_id('hall_duties', 'group_director'),
+                ModelData.get_id('hall_duties', 'group_hall_admin'),
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, rosters):
+        if not cls.is_director():
+            raise RosterPublishError(gettext(
+                    'hall_duties.msg_roster_draft_director'))
+        cls.write(rosters, {
+                'published_by': None,
+                'published_at': None,
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('published')
+    def publish(cls, rosters):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        late = [r for r in rosters if today > r.due_date]
+        if late and not cls.is_director():
+            raise RosterPublishError(gettext(
+                    'hall_duties.msg_roster_publish_late',
+                    roster=late[0].rec_name,
+                    due_date=late[0].due_date))
+        now = dt.datetime.now()
+        user = Transaction().user
+        to_write = []
+        for is_late, records in [
+                (True, late),
+                (False, [r for r in rosters if r not in late])]:
+            if records:
+                to_write.extend([records, {
+                            'published_by': user,
+                            'published_at': now,
+                            'late': is_late,
+                            }])
+        if to_write:
+            cls.write(*to_write)
+
+
+class RosterLine(sequence_ordered(), ModelSQL, ModelView):
+    "Weekly Rota Line"
+    __name__ = 'hall.roster.line'
+
+    roster = fields.Many2One(
+        'hall.roster', "Rota", required=True, ondelete='CASCADE')
+    hall = fields.Function(
+        fields.Many2One('hall.hall', "Hall"),
+        'on_change_with_hall', searcher='search_hall')
+    employee = fields.Many2One(
+        'company.employee', "Employee", required=True, ondelete='RESTRICT',
+        domain=[
+            If(Eval('hall'), ('hall', '=', Eval('hall', -1)), ()),
+            ])
+    date = fields.Date("Date", required=True)
+    shift = fields.Selection(SHIFTS, "Shift", required=True)
+    shift_string = shift.translated('shift')
+    post = fields.Many2One(
+        'hall.post', "Post", required=True, ondelete='RESTRICT',
+        domain=[
+            If(Eval('employee_posts'),
+                ('id', 'in', Eval('employee_posts', [])),
+                ()),
+            ])
+    employee_posts = fields.Function(
+        fields.Many2Many('hall.post', None, None, "Employee Posts"),
+        'on_change_with_employee_posts')
+    counter = fields.Char(
+        "Counter", strip=True, help="The counter or desk of the shift.")
+    state = fields.Function(
+        fields.Selection('get_states', "State"), 'on_change_with_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [
+            ('date', 'ASC'), ('shift', 'ASC'), ('sequence', 'ASC'),
+            ('id', 'ASC')]
+
+    @classmethod
+    def default_shift(cls):
+        return 'full'
+
+    @fields.depends('roster', '_parent_roster.hall')
+    def on_change_with_hall(self, name=None):
+        return self.roster.hall if self.roster else None
+
+    @classmethod
+    def search_hall(cls, name, clause):
+        return [('roster.' + clause[0],) + tuple(clause[1:])]
+
+    @fields.depends('employee')
+    def on_change_with_employee_posts(self, name=None):
+        return self.employee.posts if self.employee else []
+
+    @fields.depends('employee', 'post')
+    def on_change_employee(self):
+        if self.employee and len(self.employee.posts) == 1:
+            self.post, = self.employee.posts
+
+    @classmethod
+    def get_states(cls):
+        pool = Pool()
+        Roster = pool.get('hall.roster')
+        return Roster.fields_get(['state'])['state']['selection']
+
+    @fields.depends('roster', '_parent_roster.state')
+    def on_change_with_state(self, name=None):
+        return self.roster.state if self.roster else None
+
+    def get_rec_name(self, name):
+        return (f'{self.employee.rec_name} {self.date} '
+            f'{self.shift_string}')
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if mode in {'write', 'delete'}:
+            for line in lines:
+                if line.roster.state != 'draft':
+                    raise AccessError(gettext(
+                            'hall_duties.msg_roster_line_modify_published',
+                            roster=line.roster.rec_name))
+
+    @classmethod
+    def validate(cls, lines):
+        super().validate(lines)
+        cls.check_overlap(lines)
+
+    @classmethod
+    def check_overlap(cls, lines):
+        "Refuse an employee rostered twice in overlapping shifts"
+        by_key = {}
+        for sub_lines in grouped_slice(lines):
+            sub_lines = list(sub_lines)
+            others = cls.search([
+                    ('employee', 'in', list({l.employee.id
+                                for l in sub_lines})),
+                    ('date', 'in', list({l.date for l in sub_lines})),
+                    ])
+            for other in others:
+                by_key.setdefault(
+                    (other.employee, other.date), []).append(other)
+        for line in lines:
+            for other in by_key.get((line.employee, line.date), []):
+                if (other != line
+                        and other.shift in OVERLAPS[line.shift]):
+                    raise RosterValidationError(gettext(
+                            'hall_duties.msg_roster_line_overlap',
+                            employee=line.employee.rec_name,
+                            date=line.date,
+                            shift=line.shift_string,
+                            other=other.shift_string,
+                            roster=other.roster.rec_name))
