@@ -1,6 +1,8 @@
 # This file is part of the hall_duties module.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+import datetime
+
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
@@ -100,6 +102,59 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
         with Transaction().set_user(user.id), \
                 Transaction().set_context(_check_access=True):
             self.assertEqual(Hall.search([]), [hall_b])
+
+    @with_transaction()
+    def test_task_occurs_on(self):
+        "A task falls on its days: daily, a weekday, a day of the month"
+        pool = Pool()
+        Task = pool.get('hall.task')
+        friday = Task(recurrence='weekly', weekday='4')
+        fifth = Task(recurrence='monthly', monthday=5)
+        last = Task(recurrence='monthly', monthday=31)
+        daily = Task(recurrence='daily')
+        self.assertTrue(friday.occurs_on(datetime.date(2026, 11, 27)))
+        self.assertFalse(friday.occurs_on(datetime.date(2026, 11, 26)))
+        self.assertTrue(fifth.occurs_on(datetime.date(2026, 12, 5)))
+        self.assertFalse(fifth.occurs_on(datetime.date(2026, 12, 4)))
+        self.assertTrue(last.occurs_on(datetime.date(2026, 11, 30)))
+        self.assertTrue(last.occurs_on(datetime.date(2027, 2, 28)))
+        self.assertFalse(last.occurs_on(datetime.date(2027, 2, 27)))
+        self.assertTrue(daily.occurs_on(datetime.date(2027, 2, 27)))
+
+    @with_transaction()
+    def test_tasks_of_halls(self):
+        "A hall's own task replaces or removes the common one of its code"
+        pool = Pool()
+        Hall = pool.get('hall.hall')
+        Task = pool.get('hall.task')
+        company = create_company()
+        with set_company(company):
+            hall_a, hall_b = Hall.create([
+                    {'name': "A", 'code': 'A'},
+                    {'name': "B", 'code': 'B'},
+                    ])
+        common = Task.search([('code', '=', 'fd_settle')])[0]
+        removed = Task.search([('code', '=', 'fd_draw')])[0]
+        own, off, extra = Task.create([{
+                    'code': 'fd_settle', 'hall': hall_a.id,
+                    'post': common.post.id, 'name': "Settle at 17:30",
+                    'end_time': datetime.time(17, 30)}, {
+                    'code': 'fd_draw', 'hall': hall_a.id,
+                    'post': removed.post.id, 'name': "No drawing",
+                    'active': False}, {
+                    'code': 'fd_extra', 'hall': hall_a.id,
+                    'post': common.post.id, 'name': "Extra"}])
+        tasks = Task.tasks_of_halls([hall_a, hall_b])
+        self.assertIn(own, tasks[hall_a.id])
+        self.assertIn(extra, tasks[hall_a.id])
+        self.assertNotIn(common, tasks[hall_a.id])
+        self.assertNotIn(removed, tasks[hall_a.id])
+        self.assertNotIn(off, tasks[hall_a.id])
+        self.assertIn(common, tasks[hall_b.id])
+        self.assertIn(removed, tasks[hall_b.id])
+        self.assertNotIn(own, tasks[hall_b.id])
+        # One common task removed, one own task added
+        self.assertEqual(len(tasks[hall_a.id]), len(tasks[hall_b.id]))
 
 
 del ModuleTestCase
