@@ -32,8 +32,8 @@ DUE_WEEKDAY = 4
 
 
 class Roster(Workflow, ModelSQL, ModelView):
-    "Weekly Rota"
     __name__ = 'hall.roster'
+    __string__ = "Weekly Rota"
 
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -214,8 +214,8 @@ class Roster(Workflow, ModelSQL, ModelView):
 
 
 class RosterLine(sequence_ordered(), ModelSQL, ModelView):
-    "Weekly Rota Line"
     __name__ = 'hall.roster.line'
+    __string__ = "Weekly Rota Line"
 
     roster = fields.Many2One(
         'hall.roster', "Rota", required=True, ondelete='CASCADE')

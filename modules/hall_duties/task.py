@@ -26,6 +26,7 @@ WEEKDAYS = [
 class Task(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     "A routine or a deadline of a post, from the manual's timetables"
     __name__ = 'hall.task'
+    __string__ = "Post Task"
 
     post = fields.Many2One(
         'hall.post', "Post", required=True, ondelete='CASCADE')
