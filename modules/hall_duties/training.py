@@ -222,7 +222,7 @@ class Training(Workflow, ModelSQL, ModelView):
         default.setdefault('submitted_by', None)
         default.setdefault('submitted_at', None)
         default.setdefault('late', False)
-        default.setdefault('sessions.attendances', None)
+        default.setdefault('sessions', None)
         return super().copy(plans, default=default)
 
     @classmethod

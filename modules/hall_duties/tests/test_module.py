@@ -260,6 +260,14 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertIn(
                 Training.default_month(), {this_month, next_month})
 
+            # A copy is an empty draft plan
+            later = (next_month + dt.timedelta(days=31)).replace(day=1)
+            copy, = Training.copy([future], {'month': later})
+            self.assertEqual(copy.state, 'draft')
+            self.assertEqual(copy.sessions, ())
+            self.assertIsNone(copy.submitted_at)
+            self.assertEqual(len(future.sessions), 1)
+
             with self.assertRaises(UserError):
                 Training.create([{
                             'hall': hall.id,
