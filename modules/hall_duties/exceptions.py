@@ -15,3 +15,11 @@ class RosterValidationError(ValidationError):
 
 class RosterPublishError(UserError):
     pass
+
+
+class TrainingValidationError(ValidationError):
+    pass
+
+
+class TrainingSubmitError(UserError):
+    pass
