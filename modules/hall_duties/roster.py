@@ -307,7 +307,8 @@ class RosterLine(sequence_ordered(), ModelSQL, ModelView):
     def check_overlap(cls, lines):
         "Refuse an employee rostered twice in overlapping shifts"
         by_key = {}
-        for sub_lines in grouped_slice(lines):
+        for sub_lines in grouped_slice(
+                lines, Transaction().database.IN_MAX):
             sub_lines = list(sub_lines)
             others = cls.search([
                     ('employee', 'in', list({l.employee.id
