@@ -15,3 +15,11 @@ class RosterValidationError(ValidationError):
 
 class RosterPublishError(UserError):
     pass
+
+
+class DeadlineValidationError(ValidationError):
+    pass
+
+
+class DeadlineDoneError(UserError):
+    pass
