@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from sql.operators import Equal
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Exclude, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
@@ -20,6 +21,8 @@ from .exceptions import DeadlineDoneError, DeadlineValidationError
 
 # The rota of a week is due on the Friday before its Monday
 ROTA_WEEK_DELAY = 3
+# How many values a query takes in its 'in' clauses
+IN_MAX = backend.MAX_QUERY_PARAMS // 3
 
 
 class Deadline(Workflow, ModelSQL, ModelView):
@@ -153,7 +156,7 @@ class Deadline(Workflow, ModelSQL, ModelView):
         by_key = defaultdict(list)
         for deadline in deadlines:
             by_key[deadline.hall.id, deadline.task.code].append(deadline.id)
-        for sub_deadlines in grouped_slice(deadlines):
+        for sub_deadlines in grouped_slice(deadlines, IN_MAX):
             sub_deadlines = list(sub_deadlines)
             recipients = Recipient.search([
                     ('hall', 'in', list({d.hall.id for d in sub_deadlines})),
@@ -199,20 +202,30 @@ class Deadline(Workflow, ModelSQL, ModelView):
         _, operator, value = clause
         now = cls._now()
         today, time = now.date(), now.time()
-        domain = [
-            ('state', '=', 'open'),
-            ['OR',
-                ('due_date', '<', today),
+        if (operator == '=') == bool(value):
+            return [
+                ('state', '=', 'open'),
+                ['OR',
+                    ('due_date', '<', today),
+                    [
+                        ('due_date', '=', today),
+                        ('due_time', '!=', None),
+                        ('due_time', '<', time),
+                        ],
+                    ],
+                ]
+        else:
+            return ['OR',
+                ('state', '!=', 'open'),
+                ('due_date', '>', today),
                 [
                     ('due_date', '=', today),
-                    ('due_time', '!=', None),
-                    ('due_time', '<', time),
+                    ['OR',
+                        ('due_time', '=', None),
+                        ('due_time', '>=', time),
+                        ],
                     ],
-                ],
-            ]
-        if (operator == '=') != bool(value):
-            domain = ['NOT', domain]
-        return domain
+                ]
 
     @classmethod
     def view_attributes(cls):
@@ -332,7 +345,7 @@ class Deadline(Workflow, ModelSQL, ModelView):
         if not keys:
             return []
         deadlines = []
-        for sub_keys in grouped_slice(list(keys)):
+        for sub_keys in grouped_slice(list(keys), IN_MAX):
             sub_keys = list(sub_keys)
             deadlines.extend(cls.search([
                         ('state', '=', 'open'),
@@ -393,7 +406,8 @@ class Deadline(Workflow, ModelSQL, ModelView):
 
         existing = set()
         last = max(k[2] for k in wanted)
-        for sub_halls in grouped_slice(list({k[0] for k in wanted})):
+        for sub_halls in grouped_slice(
+                list({k[0] for k in wanted}), IN_MAX):
             for deadline in cls.search([
                         ('hall', 'in', list(sub_halls)),
                         ('due_date', '>=', date),
@@ -598,7 +612,7 @@ class Roster(metaclass=PoolMeta):
         result = {}
         keys = list(keys)
         weeks = {k: k[1] + dt.timedelta(days=ROTA_WEEK_DELAY) for k in keys}
-        for sub_keys in grouped_slice(keys):
+        for sub_keys in grouped_slice(keys, IN_MAX):
             sub_keys = list(sub_keys)
             rosters = cls.search([
                     ('state', '=', 'published'),
