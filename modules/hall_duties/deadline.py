@@ -349,7 +349,8 @@ class Deadline(Workflow, ModelSQL, ModelView):
             sub_keys = list(sub_keys)
             deadlines.extend(cls.search([
                         ('state', '=', 'open'),
-                        ('task.document', 'in', list({k[0] for k in sub_keys})),
+                        ('task.document', 'in',
+                            list({k[0] for k in sub_keys})),
                         ('hall', 'in', list({k[1] for k in sub_keys})),
                         ('due_date', 'in', list({k[2] for k in sub_keys})),
                         ]))

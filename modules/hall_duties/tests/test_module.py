@@ -104,7 +104,6 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
                 Transaction().set_context(_check_access=True):
             self.assertEqual(Hall.search([]), [hall_b])
 
-
     def _deadline_hall(self, company, code='H1'):
         "Create a hall of the company"
         pool = Pool()
