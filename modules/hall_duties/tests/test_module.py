@@ -2,7 +2,9 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 import datetime as dt
+import unittest
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.hall_duties.exceptions import DeadlineDoneError
@@ -176,6 +178,41 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
 
             self.assertEqual(Deadline.search([('hall', '=', closed.id)]), [])
             self.assertEqual(len(Deadline.search([])), 2)
+
+    @unittest.skipIf(
+        backend.name != 'postgresql', "only PostgreSQL logs the queries")
+    @with_transaction()
+    def test_deadline_generate_queries(self):
+        "Generating deadlines takes as many queries for any number of halls"
+        pool = Pool()
+        Deadline = pool.get('hall.deadline')
+        Hall = pool.get('hall.hall')
+        company = create_company()
+        logger = 'trytond.backend.postgresql.database'
+
+        def count_queries(date):
+            with self.assertLogs(logger, 'DEBUG') as logs:
+                created = Deadline.generate(date)
+            return len(logs.records), len(created)
+
+        with set_company(company):
+            Hall.create([{'name': "Warm", 'code': 'W'}])
+            Deadline.generate(dt.date(2026, 11, 4))
+            counts = []
+            # Wednesdays: only the Friday's rota is due within the lead days
+            for number, date in [
+                    (2, dt.date(2026, 11, 11)),
+                    (6, dt.date(2026, 11, 18))]:
+                Hall.write(Hall.search([]), {'active': False})
+                Hall.create([{'name': f'{date}-{i}', 'code': f'{date}-{i}'}
+                        for i in range(number)])
+                counts.append(count_queries(date))
+                counts.append(count_queries(date))
+        (first, created_first), (again, _), (second, created_second), _ = (
+            counts)
+        self.assertEqual((created_first, created_second), (2, 6))
+        self.assertEqual(first, second)
+        self.assertLess(again, first)
 
     @with_transaction()
     def test_deadline_overdue(self):
