@@ -132,7 +132,7 @@ class Deadline(Workflow, ModelSQL, ModelView):
     def search_post(cls, name, clause):
         return [('task.' + clause[0],) + tuple(clause[1:])]
 
-    @fields.depends('task', '_parent_task.document')
+    @fields.depends('task')
     def on_change_with_document_model(self, name=None):
         return self.task.document if self.task else None
 
