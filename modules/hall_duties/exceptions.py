@@ -23,3 +23,11 @@ class TrainingValidationError(ValidationError):
 
 class TrainingSubmitError(UserError):
     pass
+
+
+class DeadlineValidationError(ValidationError):
+    pass
+
+
+class DeadlineDoneError(UserError):
+    pass

@@ -3,10 +3,13 @@
 # license terms.
 import datetime
 import datetime as dt
+import unittest
 from unittest.mock import patch
 
+from trytond import backend
 from trytond.exceptions import UserError
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.hall_duties.exceptions import DeadlineDoneError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
 from trytond.pool import Pool
@@ -332,6 +335,301 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
                                             'kind': 'pre_shift',
                                             }])],
                             }])
+
+    def _deadline_hall(self, company, code='H1'):
+        "Create a hall of the company"
+        pool = Pool()
+        Hall = pool.get('hall.hall')
+        with set_company(company):
+            hall, = Hall.create([{'name': code, 'code': code}])
+        return hall
+
+    def _deadline_user(self, company, hall, login, group):
+        "Create a user acting as an employee of the hall in the group"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        with set_company(company):
+            employee = create_employee(company, name=login)
+        employee.hall = hall
+        employee.save()
+        user, = User.create([{
+                    'name': login,
+                    'login': login,
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'employees': [('add', [employee.id])],
+                    'employee': employee.id,
+                    'groups': [('add', [
+                                ModelData.get_id('hall_duties', group)])],
+                    }])
+        return user
+
+    @with_transaction()
+    def test_deadline_generate(self):
+        "Deadlines appear within the lead days of their task, once"
+        pool = Pool()
+        Deadline = pool.get('hall.deadline')
+        Hall = pool.get('hall.hall')
+        Task = pool.get('hall.task')
+        company = create_company()
+        hall = self._deadline_hall(company)
+        closed = self._deadline_hall(company, 'H2')
+        Hall.write([closed], {'active': False})
+        tuesday = dt.date(2026, 11, 24)
+        wednesday = dt.date(2026, 11, 25)
+        friday = dt.date(2026, 11, 27)
+
+        with set_company(company):
+            created = Deadline.generate(tuesday)
+            self.assertEqual(
+                {(d.task.code, d.due_date) for d in created},
+                {('fi_monthly', dt.date(2026, 11, 26))})
+
+            created = Deadline.generate(wednesday)
+            self.assertEqual(
+                {(d.task.code, d.due_date) for d in created},
+                {('di_rota', friday)})
+            deadline, = created
+            self.assertEqual(deadline.hall, hall)
+            self.assertEqual(deadline.due_time, dt.time(18, 0))
+            self.assertEqual(deadline.post.code, 'director')
+            self.assertEqual(deadline.state, 'open')
+
+            # Again: nothing twice
+            self.assertEqual(Deadline.generate(wednesday), [])
+            self.assertEqual(Deadline.generate(tuesday), [])
+
+            # A hall's own rota replacing the common one is the same
+            # deliverable
+            rota, = Task.search([('code', '=', 'di_rota')])
+            Task.copy([rota], {'hall': hall.id})
+            self.assertEqual(Deadline.generate(wednesday), [])
+
+            self.assertEqual(Deadline.search([('hall', '=', closed.id)]), [])
+            self.assertEqual(len(Deadline.search([])), 2)
+
+    @unittest.skipIf(
+        backend.name != 'postgresql', "only PostgreSQL logs the queries")
+    @with_transaction()
+    def test_deadline_generate_queries(self):
+        "Generating deadlines takes as many queries for any number of halls"
+        pool = Pool()
+        Deadline = pool.get('hall.deadline')
+        Hall = pool.get('hall.hall')
+        company = create_company()
+        logger = 'trytond.backend.postgresql.database'
+
+        def count_queries(date):
+            with self.assertLogs(logger, 'DEBUG') as logs:
+                created = Deadline.generate(date)
+            return len(logs.records), len(created)
+
+        with set_company(company):
+            Hall.create([{'name': "Warm", 'code': 'W'}])
+            Deadline.generate(dt.date(2026, 11, 4))
+            counts = []
+            # Wednesdays: only the Friday's rota is due within the lead days
+            for number, date in [
+                    (2, dt.date(2026, 11, 11)),
+                    (6, dt.date(2026, 11, 18))]:
+                Hall.write(Hall.search([]), {'active': False})
+                Hall.create([{'name': f'{date}-{i}', 'code': f'{date}-{i}'}
+                        for i in range(number)])
+                counts.append(count_queries(date))
+                counts.append(count_queries(date))
+        (first, created_first), (again, _), (second, created_second), _ = (
+            counts)
+        self.assertEqual((created_first, created_second), (2, 6))
+        self.assertEqual(first, second)
+        self.assertLess(again, first)
+
+    @with_transaction()
+    def test_deadline_overdue(self):
+        "An open deadline past its due time is overdue"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Deadline = pool.get('hall.deadline')
+        Task = pool.get('hall.task')
+        company = create_company()
+        hall = self._deadline_hall(company)
+        rota, = Task.search([('code', '=', 'di_rota')])
+        today = Date.today()
+        yesterday = today - dt.timedelta(days=1)
+        tomorrow = today + dt.timedelta(days=1)
+        with set_company(company):
+            late, early, done, tonight = Deadline.create([{
+                        'hall': hall.id,
+                        'task': rota.id,
+                        'due_date': yesterday,
+                        'due_time': dt.time(18, 0),
+                        }, {
+                        'hall': hall.id,
+                        'task': rota.id,
+                        'due_date': tomorrow,
+                        }, {
+                        'hall': hall.id,
+                        'task': rota.id,
+                        'due_date': yesterday - dt.timedelta(days=1),
+                        'state': 'done',
+                        }, {
+                        'hall': hall.id,
+                        'task': rota.id,
+                        'due_date': today,
+                        }])
+            self.assertEqual(
+                [d.overdue for d in [late, early, done, tonight]],
+                [True, False, False, False])
+            self.assertEqual(
+                Deadline.search([('overdue', '=', True)]), [late])
+            self.assertEqual(
+                Deadline.search([('overdue', '=', False)]),
+                [done, tonight, early])
+            self.assertEqual(
+                Deadline.search([('overdue', '!=', True)]),
+                [done, tonight, early])
+
+    @with_transaction()
+    def test_deadline_recipients(self):
+        "Recipients are configured per hall and kind of deadline"
+        pool = Pool()
+        Deadline = pool.get('hall.deadline')
+        Recipient = pool.get('hall.deadline.recipient')
+        Task = pool.get('hall.task')
+        User = pool.get('res.user')
+        EmailTemplate = pool.get('ir.email.template')
+        company = create_company()
+        hall = self._deadline_hall(company)
+        other = self._deadline_hall(company, 'H2')
+        rota, = Task.search([('code', '=', 'di_rota')])
+        scores, = Task.search([('code', '=', 'di_scores')])
+        supervisor, = User.create([{
+                    'name': "Supervisor",
+                    'login': 'supervisor',
+                    'email': 'supervisor@example.com',
+                    }])
+        with set_company(company):
+            recipient, = Recipient.create([{
+                        'hall': hall.id,
+                        'task': rota.id,
+                        'user': supervisor.id,
+                        }])
+            self.assertEqual(recipient.email, 'supervisor@example.com')
+            self.assertEqual(
+                EmailTemplate.get_addresses([recipient]),
+                ['Supervisor <supervisor@example.com>'])
+
+            # A hall's own rota takes the recipients of the rota
+            own_rota, = Task.copy([rota], {'hall': hall.id})
+            deadlines = Deadline.create([{
+                        'hall': h.id,
+                        'task': t.id,
+                        'due_date': dt.date(2026, 11, 27),
+                        } for h, t in [
+                        (hall, own_rota), (hall, scores), (other, rota)]])
+            self.assertEqual(
+                [d.recipients for d in deadlines],
+                [(recipient,), (), ()])
+
+            employee = create_employee(company, name="No Email")
+            with self.assertRaises(ValidationError):
+                Recipient.create([{
+                            'hall': hall.id,
+                            'task': rota.id,
+                            'employee': employee.id,
+                            }])
+
+    @with_transaction()
+    def test_deadline_done(self):
+        "The responsible post or the director marks a deadline done"
+        pool = Pool()
+        Deadline = pool.get('hall.deadline')
+        Task = pool.get('hall.task')
+        company = create_company()
+        hall = self._deadline_hall(company)
+        director = self._deadline_user(
+            company, hall, 'director', 'group_director')
+        finance = self._deadline_user(
+            company, hall, 'finance', 'group_finance')
+        clerk = self._deadline_user(
+            company, hall, 'clerk', 'group_front_desk')
+        rota, = Task.search([('code', '=', 'di_rota')])
+        monthly, = Task.search([('code', '=', 'fi_monthly')])
+        with set_company(company):
+            rota_deadline, monthly_deadline = Deadline.create([{
+                        'hall': hall.id,
+                        'task': rota.id,
+                        'due_date': dt.date(2026, 11, 27),
+                        }, {
+                        'hall': hall.id,
+                        'task': monthly.id,
+                        'due_date': dt.date(2026, 11, 26),
+                        }])
+
+        for user, deadline in [
+                (finance, monthly_deadline), (director, rota_deadline)]:
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(
+                        company=company.id, _check_access=True):
+                Deadline.done([Deadline(deadline.id)])
+                deadline = Deadline(deadline.id)
+                self.assertEqual(deadline.state, 'done')
+                self.assertEqual(deadline.done_by, user)
+                self.assertTrue(deadline.done_at)
+
+        with Transaction().set_user(director.id), \
+                Transaction().set_context(
+                    company=company.id, _check_access=True):
+            Deadline.open([Deadline(rota_deadline.id)])
+            self.assertEqual(Deadline(rota_deadline.id).done_by, None)
+
+        with Transaction().set_user(clerk.id), \
+                Transaction().set_context(
+                    company=company.id, _check_access=True):
+            with self.assertRaises(DeadlineDoneError):
+                Deadline.done([Deadline(rota_deadline.id)])
+
+    @with_transaction()
+    def test_deadline_rota_proof(self):
+        "A published rota proves the rota deadline of its hall"
+        pool = Pool()
+        Deadline = pool.get('hall.deadline')
+        Roster = pool.get('hall.roster')
+        company = create_company()
+        hall = self._deadline_hall(company)
+        other = self._deadline_hall(company, 'H2')
+        with set_company(company):
+            early, = Roster.create([{
+                        'hall': other.id,
+                        'week': dt.date(2026, 11, 30),
+                        }])
+            Roster.publish([early])
+            deadlines = Deadline.generate(dt.date(2026, 11, 25))
+            by_hall = {d.hall: d for d in deadlines}
+            # Published before the deadline appeared
+            self.assertEqual(by_hall[other].state, 'done')
+            self.assertEqual(by_hall[other].document, early)
+            self.assertEqual(by_hall[hall].state, 'open')
+
+            roster, = Roster.create([{
+                        'hall': hall.id,
+                        'week': dt.date(2026, 11, 30),
+                        }])
+            Roster.publish([roster])
+            deadline = Deadline(by_hall[hall].id)
+            self.assertEqual(deadline.state, 'done')
+            self.assertEqual(deadline.document, roster)
+
+            # A rota of another week does not prove it
+            deadline, = Deadline.create([{
+                        'hall': hall.id,
+                        'task': deadline.task.id,
+                        'due_date': dt.date(2026, 12, 4),
+                        'document': str(roster),
+                        }])
+            self.assertEqual(deadline.state, 'open')
+            with self.assertRaises(ValidationError):
+                Deadline.write([deadline], {'document': str(early)})
 
 
 del ModuleTestCase
