@@ -5,6 +5,7 @@ import datetime as dt
 
 from sql.operators import Equal
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Exclude, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
@@ -307,8 +308,8 @@ class RosterLine(sequence_ordered(), ModelSQL, ModelView):
     def check_overlap(cls, lines):
         "Refuse an employee rostered twice in overlapping shifts"
         by_key = {}
-        for sub_lines in grouped_slice(
-                lines, Transaction().database.IN_MAX):
+        # Two IN clauses per search
+        for sub_lines in grouped_slice(lines, backend.MAX_QUERY_PARAMS // 2):
             sub_lines = list(sub_lines)
             others = cls.search([
                     ('employee', 'in', list({l.employee.id
