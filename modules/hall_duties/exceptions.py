@@ -15,3 +15,7 @@ class RosterValidationError(ValidationError):
 
 class RosterPublishError(UserError):
     pass
+
+
+class ChecklistTickError(UserError):
+    pass
