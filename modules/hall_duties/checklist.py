@@ -22,7 +22,6 @@ from .exceptions import ChecklistTickError
 
 
 class Checklist(ModelSQL, ModelView):
-    "Daily Checklist"
     __name__ = 'hall.checklist'
 
     hall = fields.Many2One(
@@ -283,7 +282,6 @@ class Checklist(ModelSQL, ModelView):
 
 
 class ChecklistLine(ModelSQL, ModelView):
-    "Daily Checklist Line"
     __name__ = 'hall.checklist.line'
 
     checklist = fields.Many2One(
