@@ -95,7 +95,7 @@ class Checklist(ModelSQL, ModelView):
                 condition=line.checklist == checklist.id
                 ).select(
                 line.checklist,
-                Count(Literal('*')),
+                Count(line.id),
                 Sum(Case((line.done == Literal(True), 1), else_=0)),
                 Sum(Case(
                         (Line._overdue_condition(line, checklist), 1),
