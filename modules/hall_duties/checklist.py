@@ -15,10 +15,16 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.rpc import RPC
+from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
 from .exceptions import ChecklistTickError
+
+# The records given to one create call by the generation: the ORM checks
+# every id of a create against all the others, so its cost grows with the
+# square of their number
+CREATE_BATCH = 1000
 
 
 class Checklist(ModelSQL, ModelView):
@@ -188,7 +194,9 @@ class Checklist(ModelSQL, ModelView):
                 'employee': e,
                 'date': date,
                 } for e in sorted(employee_hall) if e not in existing]
-        created = cls.create(to_create)
+        created = []
+        for sub_values in grouped_slice(to_create, CREATE_BATCH):
+            created.extend(cls.create(list(sub_values)))
         checklist_ids = dict(existing)
         checklist_ids.update((c.employee.id, c.id) for c in created)
 
@@ -210,7 +218,8 @@ class Checklist(ModelSQL, ModelView):
                             'start_time': task.start_time,
                             'end_time': task.end_time,
                             })
-        Line.create(to_create)
+        for sub_values in grouped_slice(to_create, CREATE_BATCH):
+            Line.create(list(sub_values))
         return created
 
     @classmethod
