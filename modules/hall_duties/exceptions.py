@@ -31,3 +31,7 @@ class DeadlineValidationError(ValidationError):
 
 class DeadlineDoneError(UserError):
     pass
+
+
+class ChecklistTickError(UserError):
+    pass

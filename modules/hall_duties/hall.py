@@ -127,7 +127,8 @@ class Rule(metaclass=PoolMeta):
         super().__setup__()
         cls.domain.help += (
             '\n- "halls" as list of ids of the halls of the employees '
-            'the user acts as')
+            'the user acts as'
+            '\n- "employees" as list of ids of the employees the user acts as')
 
     @classmethod
     def _get_cache_key(cls, model_names):
@@ -140,6 +141,8 @@ class Rule(metaclass=PoolMeta):
     def _get_context(cls, model_name):
         pool = Pool()
         Hall = pool.get('hall.hall')
+        User = pool.get('res.user')
         context = super()._get_context(model_name)
         context['halls'] = Hall.get_user_halls()
+        context['employees'] = list(User.get_employees())
         return context
