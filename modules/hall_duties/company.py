@@ -1,10 +1,7 @@
 # This file is part of the hall_duties module.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
-from sql.conditionals import NullIf
-from sql.operators import Equal
-
-from trytond.model import Exclude, ModelSQL, fields
+from trytond.model import ModelSQL, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 
@@ -28,10 +25,17 @@ class Employee(metaclass=PoolMeta):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints += [
-            ('badge_unique',
-                Exclude(t, (t.company, Equal), (NullIf(t.badge, ''), Equal)),
+            ('badge_unique', Unique(t, t.company, t.badge),
                 'hall_duties.msg_employee_badge_unique'),
             ]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if 'badge' in values and not values['badge']:
+            # No badge yet: NULL never clashes in the unique constraint
+            values['badge'] = None
+        return values
 
     def get_rec_name(self, name):
         name = super().get_rec_name(name)

@@ -2,10 +2,9 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 from sql import Null
-from sql.operators import Equal
 
 from trytond.model import (
-    DeactivableMixin, Exclude, ModelSQL, ModelView, fields, sequence_ordered)
+    DeactivableMixin, ModelSQL, ModelView, Unique, fields, sequence_ordered)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -43,7 +42,7 @@ class Hall(DeactivableMixin, ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints += [
-            ('code_unique', Exclude(t, (t.company, Equal), (t.code, Equal)),
+            ('code_unique', Unique(t, t.company, t.code),
                 'hall_duties.msg_hall_code_unique'),
             ]
         cls._order.insert(0, ('code', 'ASC'))
@@ -104,7 +103,7 @@ class Post(ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints += [
-            ('code_unique', Exclude(t, (t.code, Equal)),
+            ('code_unique', Unique(t, t.code),
                 'hall_duties.msg_post_code_unique'),
             ]
         cls._order.insert(0, ('id', 'ASC'))
