@@ -151,7 +151,7 @@ async function login(page, database, user, password) {
         if (await page.locator(MENU_ROWS).count()) {
             return true;
         }
-        if (await entry.count() && !(await entry.inputValue())) {
+        if (await entry.evaluateAll(els => els.some(el => !el.value))) {
             throw new Error(`login of ${user} refused`);
         }
         return false;
@@ -170,10 +170,8 @@ async function collect(page) {
                 menuRows + ' .column-char')].filter(visible).map(text);
         const tabs = [...document.querySelectorAll(
                 '#tablist a[role=tab]')].filter(visible).map(link => {
-                    const name = link.cloneNode(true);
-                    name.querySelectorAll('.close').forEach(
-                        button => button.remove());
-                    return text(name);
+                    const name = link.querySelector(':scope > span[title]');
+                    return name ? name.title : text(link);
                 });
         const table = document.querySelector(list);
         const headers = table ? [...table.querySelectorAll(

@@ -1,0 +1,186 @@
+# This file is part of the business hall modules.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+"""Log into the web client with Chromium and open the halls list.
+
+A demo database is created on the backend of the run (``HALL_TEST_BACKEND``,
+``sqlite`` or ``postgresql``) and served by trytond on a free port; then
+``tests/browser/login.mjs`` drives Chromium through playwright-core as a
+front desk clerk.  The screenshot is kept in ``HALL_TEST_OUTPUT`` as
+``browser-frontdesk-<backend>.png``.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), '..'))
+BIN = os.path.dirname(sys.executable)
+SCRIPT = os.path.join(ROOT, 'tests', 'browser', 'login.mjs')
+PLAYWRIGHT = os.path.join(ROOT, 'web', 'node_modules', 'playwright-core')
+
+LOGIN = 'frontdesk1'
+# The menu path to the halls list and what the list must show, in Chinese
+MENU = ['营业厅', '营业厅']
+HEADERS = {'代码', '名称'}
+HALL_NAME = '第一营业厅'
+
+DEMO_TIMEOUT = 1200
+SERVER_TIMEOUT = 30
+BROWSER_TIMEOUT = 30  # each wait of the browser script, in seconds
+
+
+def missing_tools():
+    missing = [name for name in ['chromium', 'node'] if not shutil.which(name)]
+    if not os.path.isdir(PLAYWRIGHT):
+        missing.append('web/node_modules/playwright-core')
+    return missing
+
+
+pytestmark = pytest.mark.skipif(
+    bool(missing_tools()),
+    reason=f'browser test needs {", ".join(missing_tools())} '
+    '(installed by ./hall test)')
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def clean_env():
+    "The environment without the settings of Tryton's test framework"
+    env = dict(os.environ)
+    for name in list(env):
+        if name in {'DB_NAME', 'DB_CACHE'} or name.startswith(
+                'TRYTOND_DATABASE__'):
+            del env[name]
+    return env
+
+
+def tail(text, lines=30):
+    return '\n'.join((text or '').splitlines()[-lines:])
+
+
+def drop_database(uri, name):
+    import psycopg
+    with psycopg.connect(uri + 'postgres', autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_http(url, process, log_path, timeout=SERVER_TIMEOUT):
+    end = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            with open(log_path) as fp:
+                pytest.fail(f'trytond stopped ({process.returncode}):\n'
+                    + tail(fp.read()))
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > end:
+            with open(log_path) as fp:
+                pytest.fail(f'{url} did not answer in {timeout} s:\n'
+                    + tail(fp.read()))
+        time.sleep(0.5)
+
+
+@pytest.fixture
+def hall_server(tmp_path):
+    "A demo database served by trytond: (base url, database, backend)"
+    backend = os.environ.get('HALL_TEST_BACKEND', 'sqlite')
+    if backend == 'postgresql':
+        uri = os.environ.get('TRYTOND_DATABASE__URI', '')
+        assert uri.startswith('postgresql'), (
+            'TRYTOND_DATABASE__URI must give the PostgreSQL server')
+        if not uri.endswith('/'):
+            uri += '/'
+    else:
+        assert backend == 'sqlite', f'unknown backend {backend}'
+        uri = 'sqlite://'
+    database = f'hall_browser_{os.getpid()}'
+    port = free_port()
+    env = clean_env()
+    server = None
+    try:
+        demo = subprocess.run([
+                sys.executable, os.path.join(ROOT, 'scripts', 'demo.py'),
+                '--no-serve', '--backend', backend, '--uri', uri,
+                '--database', database, '--var', str(tmp_path / 'var'),
+                '--port', str(port)],
+            cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+            capture_output=True, text=True, timeout=DEMO_TIMEOUT)
+        assert demo.returncode == 0, (
+            f'demo.py failed ({demo.returncode}):\n{tail(demo.stderr)}')
+        conf = demo.stdout.strip().splitlines()[-1]
+        assert os.path.isfile(conf), f'no configuration file {conf!r}'
+
+        log_path = tmp_path / 'trytond.log'
+        with open(log_path, 'w') as log:
+            server = subprocess.Popen(
+                [os.path.join(BIN, 'trytond'), '-c', conf, '-d', database],
+                cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT)
+        base_url = f'http://127.0.0.1:{port}/'
+        wait_http(base_url, server, log_path)
+        yield base_url, database, backend
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        if backend == 'postgresql':
+            drop_database(uri, database)
+
+
+def test_frontdesk_opens_halls_list(hall_server):
+    from trytond.modules.hall_duties.tests.tools import (
+        DEMO_STAFF, demo_password)
+    assert LOGIN in [login for login, *_ in DEMO_STAFF]
+    base_url, database, backend = hall_server
+
+    output = os.path.join(
+        ROOT, os.environ.get('HALL_TEST_OUTPUT', 'var/test-output'))
+    os.makedirs(output, exist_ok=True)
+    screenshot = os.path.join(output, f'browser-frontdesk-{backend}.png')
+    if os.path.exists(screenshot):
+        os.remove(screenshot)
+
+    env = clean_env()
+    env['CHROMIUM'] = shutil.which('chromium')
+    env['HALL_BROWSER_TIMEOUT'] = str(BROWSER_TIMEOUT * 1000)
+    run = subprocess.run(
+        ['node', SCRIPT, base_url, database, LOGIN, demo_password(LOGIN),
+            screenshot, *MENU],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True,
+        timeout=4 * BROWSER_TIMEOUT + 60)
+    lines = run.stdout.strip().splitlines()
+    assert lines, (
+        f'no output from login.mjs ({run.returncode}):\n{tail(run.stderr)}')
+    result = json.loads(lines[-1])
+
+    assert result['ok'], (
+        f"browser: {result.get('error')}\nvisible: {result.get('texts')}\n"
+        f"screenshot: {screenshot}\n{tail(run.stderr)}")
+    assert run.returncode == 0
+    texts = result['texts']
+    assert MENU[0] in texts, texts
+    assert MENU[-1] in result['tabs'], result['tabs']
+    assert HEADERS & set(result['headers']), result['headers']
+    assert any(HALL_NAME in row for row in result['rows']), result['rows']
+    assert os.path.isfile(screenshot) and os.path.getsize(screenshot) > 0
