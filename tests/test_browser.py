@@ -96,8 +96,8 @@ def wait_http(url, process, log_path, timeout=SERVER_TIMEOUT):
         time.sleep(0.5)
 
 
-@pytest.fixture
-def hall_server(tmp_path):
+@pytest.fixture(scope='module')
+def hall_server(tmp_path_factory):
     "A demo database served by trytond: (base url, database, backend)"
     backend = os.environ.get('HALL_TEST_BACKEND', 'sqlite')
     if backend == 'postgresql':
@@ -109,6 +109,7 @@ def hall_server(tmp_path):
     else:
         assert backend == 'sqlite', f'unknown backend {backend}'
         uri = 'sqlite://'
+    tmp_path = tmp_path_factory.mktemp('hall-browser')
     database = f'hall_browser_{os.getpid()}'
     port = free_port()
     env = clean_env()
@@ -147,25 +148,28 @@ def hall_server(tmp_path):
             drop_database(uri, database)
 
 
-def test_frontdesk_opens_halls_list(hall_server):
+def run_browser(hall_server, login, menu, name, tab=None):
+    "Log into sao as login, open the menu entry and return the result"
     from trytond.modules.hall_duties.tests.tools import (
         DEMO_STAFF, demo_password)
-    assert LOGIN in [login for login, *_ in DEMO_STAFF]
+    assert login in [staff[0] for staff in DEMO_STAFF]
     base_url, database, backend = hall_server
 
     output = os.path.join(
         ROOT, os.environ.get('HALL_TEST_OUTPUT', 'var/test-output'))
     os.makedirs(output, exist_ok=True)
-    screenshot = os.path.join(output, f'browser-frontdesk-{backend}.png')
+    screenshot = os.path.join(output, f'browser-{name}-{backend}.png')
     if os.path.exists(screenshot):
         os.remove(screenshot)
 
     env = clean_env()
     env['CHROMIUM'] = shutil.which('chromium')
     env['HALL_BROWSER_TIMEOUT'] = str(BROWSER_TIMEOUT * 1000)
+    if tab:
+        env['HALL_BROWSER_TAB'] = tab
     run = subprocess.run(
-        ['node', SCRIPT, base_url, database, LOGIN, demo_password(LOGIN),
-            screenshot, *MENU],
+        ['node', SCRIPT, base_url, database, login, demo_password(login),
+            screenshot, *menu],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
         capture_output=True, text=True,
         timeout=4 * BROWSER_TIMEOUT + 60)
@@ -178,9 +182,31 @@ def test_frontdesk_opens_halls_list(hall_server):
         f"browser: {result.get('error')}\nvisible: {result.get('texts')}\n"
         f"screenshot: {screenshot}\n{tail(run.stderr)}")
     assert run.returncode == 0
+    assert os.path.isfile(screenshot) and os.path.getsize(screenshot) > 0
+    return result
+
+
+def test_frontdesk_opens_halls_list(hall_server):
+    result = run_browser(hall_server, LOGIN, MENU, 'frontdesk')
     texts = result['texts']
     assert MENU[0] in texts, texts
     assert MENU[-1] in result['tabs'], result['tabs']
     assert HEADERS & set(result['headers']), result['headers']
     assert any(HALL_NAME in row for row in result['rows']), result['rows']
-    assert os.path.isfile(screenshot) and os.path.getsize(screenshot) > 0
+
+
+def test_director_opens_overdue_checklists(hall_server):
+    "The director sees the hall's checklists with lines left overdue"
+    result = run_browser(
+        hall_server, 'director', ['营业厅', '工作清单'], 'director-overdue',
+        tab='逾期')
+    assert result['activeDomain'].startswith('逾期'), result['domainTabs']
+    assert any(tab.endswith('工作清单') for tab in result['tabs']), (
+        result['tabs'])
+    headers = result['headers']
+    assert {'员工', '日期'} <= set(headers), headers
+    assert result['rows'], result['rows']
+    # Every row listed under the tab has at least one overdue line
+    overdue = headers.index('逾期')
+    assert all(int(row[overdue]) > 0 for row in result['rows']), (
+        headers, result['rows'])

@@ -181,9 +181,17 @@ async function collect(page) {
                 ':scope > tbody > tr')].filter(visible).map(
                 tr => [...tr.querySelectorAll(':scope > td')]
                     .filter(visible).map(text)) : [];
-        return {texts, menu, tabs, headers, rows};
+        const domainTabs = [...document.querySelectorAll(
+                '.tab-domain a[role=tab]')].filter(visible).map(text);
+        const activeDomain = [...document.querySelectorAll(
+                '.tab-domain li.active > a[role=tab]')].filter(visible)
+            .map(text)[0] || null;
+        return {texts, menu, tabs, headers, rows, domainTabs, activeDomain};
     }, {menuRows: MENU_ROWS, list: LIST});
 }
+
+// The label of a domain tab of the list to open, if any
+const DOMAIN_TAB = process.env.HALL_BROWSER_TAB || '';
 
 async function main() {
     const [baseUrl, database, user, password, screenshot, ...menu] =
@@ -222,6 +230,19 @@ async function main() {
                 tab => tab.includes(title)), `the tab ${title}`);
         await page.locator(`${LIST} > tbody > tr`).first().waitFor(
             {timeout: TIMEOUT});
+        if (DOMAIN_TAB) {
+            // A tab of the action's domains, e.g. the overdue ones
+            await page.locator('.tab-domain a[role=tab]:visible',
+                {hasText: DOMAIN_TAB}).first().click();
+            await poll(async () => {
+                const {activeDomain} = await collect(page);
+                return activeDomain && activeDomain.startsWith(DOMAIN_TAB);
+            }, `the domain tab ${DOMAIN_TAB}`);
+            await page.waitForLoadState('networkidle', {timeout: TIMEOUT})
+                .catch(() => {});
+            await page.locator(`${LIST} > tbody > tr`).first().waitFor(
+                {timeout: TIMEOUT});
+        }
         // Let the pending requests end for a stable screenshot.
         await page.waitForLoadState('networkidle', {timeout: TIMEOUT})
             .catch(() => {});
