@@ -15,3 +15,11 @@ class RosterValidationError(ValidationError):
 
 class RosterPublishError(UserError):
     pass
+
+
+class HandoverError(UserError):
+    pass
+
+
+class NoticeReadError(UserError):
+    pass
