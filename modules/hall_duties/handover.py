@@ -106,9 +106,7 @@ class Handover(Workflow, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [
-            ('date', 'DESC'), ('hall', 'ASC'), ('shift', 'DESC'),
-            ('id', 'DESC')]
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
             ('draft', 'handed'),
             ('handed', 'acknowledged'),
@@ -496,3 +494,15 @@ class HandoverNotice(ModelSQL):
         'hall.handover', "Handover", required=True, ondelete='CASCADE')
     notice = fields.Many2One(
         'hall.notice', "Notice", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def check_modification(
+            cls, mode, handover_notices, values=None, external=False):
+        super().check_modification(
+            mode, handover_notices, values=values, external=external)
+        for handover_notice in handover_notices:
+            handover = handover_notice.handover
+            if handover.state != 'draft':
+                raise AccessError(gettext(
+                        'hall_duties.msg_handover_modify_%s' % handover.state,
+                        handover=handover.rec_name))

@@ -2,15 +2,14 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 import datetime as dt
-import json
 from collections import defaultdict
 
 from sql import Null
-from sql.operators import Equal, Exists
+from sql.operators import Equal
 
+from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import (
-    Exclude, ModelSQL, ModelView, Workflow, fields)
+from trytond.model import Exclude, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -48,8 +47,8 @@ class Notice(Workflow, ModelSQL, ModelView):
     posts = fields.Many2Many(
         'hall.notice-hall.post', 'notice', 'post', "Target Posts",
         states=_states,
-        help="The posts whose staff must read the notice.\n"
-        "Leave empty for every employee of the hall.")
+        help="The posts whose staff must read the notice; "
+        "leave empty for every employee of the hall.")
     must_read = fields.Boolean(
         "Must Read", states=_states,
         help="The targeted staff must confirm reading the notice.")
@@ -191,38 +190,56 @@ class Notice(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _targets_query(cls, notice_where=None, employees=None):
-        """Return the tables and the query of the (notice, employee) pairs
-        of the employees who must read each notice: the active staff of
-        the hall holding one of the target posts, or every active employee
-        of the hall when the notice targets no post"""
+        """Return the query of the pairs (notice, employee) of the employees
+        who must read each notice: the active staff of the hall holding one
+        of the target posts, or every active employee of the hall when the
+        notice targets no post.
+        notice_where is a function returning the condition on the notice
+        table; employees limits the query to these employee ids."""
         pool = Pool()
         Date = pool.get('ir.date')
         Employee = pool.get('company.employee')
         EmployeePost = pool.get('company.employee-hall.post')
         NoticePost = pool.get('hall.notice-hall.post')
+        today = Date.today()
+
+        def where(notice, employee):
+            where = (((employee.start_date == Null)
+                    | (employee.start_date <= today))
+                & ((employee.end_date == Null)
+                    | (employee.end_date >= today)))
+            if notice_where is not None:
+                where &= notice_where(notice)
+            if employees is not None:
+                where &= employee.id.in_(list(employees) or [-1])
+            return where
+
         notice = cls.__table__()
         employee = Employee.__table__()
         employee_post = EmployeePost.__table__()
         notice_post = NoticePost.__table__()
-        any_post = notice_post.select(
-            notice_post.id, where=notice_post.notice == notice.id)
-        holds_post = notice_post.join(employee_post,
-            condition=employee_post.post == notice_post.post
-            ).select(notice_post.id,
-                where=(notice_post.notice == notice.id)
-                & (employee_post.employee == employee.id))
-        today = Date.today()
-        where = (((employee.start_date == Null)
-                | (employee.start_date <= today))
-            & ((employee.end_date == Null)
-                | (employee.end_date >= today))
-            & (~Exists(any_post) | Exists(holds_post)))
-        if notice_where is not None:
-            where &= notice_where(notice)
-        if employees is not None:
-            where &= employee.id.in_(list(employees) or [-1])
-        from_ = notice.join(employee, condition=employee.hall == notice.hall)
-        return notice, employee, from_, where
+        with_posts = (notice
+            .join(notice_post, condition=notice_post.notice == notice.id)
+            .join(employee_post,
+                condition=employee_post.post == notice_post.post)
+            .join(employee,
+                condition=(employee.id == employee_post.employee)
+                & (employee.hall == notice.hall))
+            .select(
+                notice.id.as_('notice'), employee.id.as_('employee'),
+                where=where(notice, employee)))
+
+        notice = cls.__table__()
+        employee = Employee.__table__()
+        notice_post = NoticePost.__table__()
+        without_posts = (notice
+            .join(employee, condition=employee.hall == notice.hall)
+            .select(
+                notice.id.as_('notice'), employee.id.as_('employee'),
+                where=where(notice, employee)
+                & ~notice.id.in_(notice_post.select(notice_post.notice))))
+        # UNION removes the pairs of an employee holding two target posts
+        return with_posts | without_posts
 
     @classmethod
     def get_readers(cls, notices, names):
@@ -233,16 +250,14 @@ class Notice(Workflow, ModelSQL, ModelView):
         ids = [n.id for n in notices]
         targets = defaultdict(list)
         reads = defaultdict(set)
-        for sub_ids in grouped_slice(ids):
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS // 2):
             sub_ids = list(sub_ids)
-            notice, employee, from_, where = cls._targets_query(
-                lambda n: reduce_ids(n.id, sub_ids))
-            query = from_.join(read, 'LEFT',
-                condition=(read.notice == notice.id)
-                & (read.employee == employee.id)
-                ).select(notice.id, employee.id, read.id,
-                    where=where,
-                    order_by=[notice.id, employee.id])
+            target = cls._targets_query(lambda n: reduce_ids(n.id, sub_ids))
+            query = target.join(read, 'LEFT',
+                condition=(read.notice == target.notice)
+                & (read.employee == target.employee)
+                ).select(target.notice, target.employee, read.id,
+                    order_by=[target.notice, target.employee])
             cursor.execute(*query)
             for notice_id, employee_id, read_id in cursor:
                 targets[notice_id].append(employee_id)
@@ -268,20 +283,21 @@ class Notice(Workflow, ModelSQL, ModelView):
         Read = pool.get('hall.notice.read')
         User = pool.get('res.user')
         read = Read.__table__()
-        notice, employee, from_, where = cls._targets_query(
+        target = cls._targets_query(
             notice_where, employees=User.get_employees())
-        done = read.select(read.id,
-            where=(read.notice == notice.id)
-            & (read.employee == employee.id))
-        return from_.select(notice.id,
-            where=where & ~Exists(done),
-            group_by=[notice.id])
+        return target.join(read, 'LEFT',
+            condition=(read.notice == target.notice)
+            & (read.employee == target.employee)
+            ).select(target.notice,
+                where=read.id == Null,
+                group_by=[target.notice])
 
     @classmethod
     def get_unread(cls, notices, name):
         cursor = Transaction().connection.cursor()
         result = {n.id: False for n in notices}
-        for sub_ids in grouped_slice([n.id for n in notices]):
+        for sub_ids in grouped_slice(
+                [n.id for n in notices], backend.MAX_QUERY_PARAMS // 2):
             sub_ids = list(sub_ids)
             cursor.execute(*cls._unread_query(
                     lambda n: reduce_ids(n.id, sub_ids)))
@@ -352,9 +368,8 @@ class Notice(Workflow, ModelSQL, ModelView):
         if not notices:
             return
         by_id = {n.id: n for n in notices}
-        notice, employee, from_, where = cls._targets_query(
-            lambda n: reduce_ids(n.id, list(by_id)))
-        cursor.execute(*from_.select(notice.id, employee.id, where=where))
+        cursor.execute(*cls._targets_query(
+                lambda n: reduce_ids(n.id, list(by_id))))
         employees = defaultdict(set)
         for notice_id, employee_id in cursor:
             employees[employee_id].add(notice_id)
@@ -392,10 +407,9 @@ class Notice(Workflow, ModelSQL, ModelView):
         if not ids:
             return
         employees = User.get_employees()
-        notice, employee, from_, where = cls._targets_query(
-            lambda n: reduce_ids(n.id, ids) & (n.state == 'posted'),
-            employees=employees)
-        cursor.execute(*from_.select(notice.id, employee.id, where=where))
+        cursor.execute(*cls._targets_query(
+                lambda n: reduce_ids(n.id, ids) & (n.state == 'posted'),
+                employees=employees))
         targeted = set(cursor)
         targeted_notices = {n for n, _ in targeted}
         for record in notices:
@@ -422,6 +436,17 @@ class NoticePost(ModelSQL):
         'hall.notice', "Notice", required=True, ondelete='CASCADE')
     post = fields.Many2One(
         'hall.post', "Post", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def check_modification(
+            cls, mode, notice_posts, values=None, external=False):
+        super().check_modification(
+            mode, notice_posts, values=values, external=external)
+        for notice_post in notice_posts:
+            if notice_post.notice.state != 'draft':
+                raise AccessError(gettext(
+                        'hall_duties.msg_notice_modify_posted',
+                        notice=notice_post.notice.rec_name))
 
 
 class NoticeRead(ModelSQL, ModelView):

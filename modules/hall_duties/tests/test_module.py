@@ -151,22 +151,25 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
                     {'name': "A", 'code': 'A'},
                     {'name': "B", 'code': 'B'},
                     ])
-            (clerk, gone, consultant, elsewhere), users = self._hall_staff(
-                company, hall, [
-                    ("Clerk", ['front_desk']),
-                    ("Gone", ['front_desk']),
-                    ("Consultant", ['consultation']),
-                    ("Elsewhere", ['front_desk']),
-                    ])
+            (clerk, gone, consultant, elsewhere, leader), users = (
+                self._hall_staff(company, hall, [
+                        ("Clerk", ['front_desk']),
+                        ("Gone", ['front_desk']),
+                        ("Consultant", ['consultation']),
+                        ("Elsewhere", ['front_desk']),
+                        ("Leader", ['front_desk', 'group_leader']),
+                        ]))
             gone.end_date = Date.today() - dt.timedelta(days=1)
             elsewhere.hall = other
             Pool().get('company.employee').save([gone, elsewhere])
-            front_desk, = Post.search([('code', '=', 'front_desk')])
+            desk_posts = Post.search([
+                    ('code', 'in', ['front_desk', 'group_leader']),
+                    ])
             desk, everyone = Notice.create([{
                         'hall': hall.id,
                         'title': "Desk",
                         'must_read': True,
-                        'posts': [('add', [front_desk.id])],
+                        'posts': [('add', [p.id for p in desk_posts])],
                         }, {
                         'hall': hall.id,
                         'title': "Everyone",
@@ -174,10 +177,10 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
             Notice.post([desk, everyone])
 
             self.assertEqual(
-                (desk.target_count, desk.read_count), (1, 0))
-            self.assertEqual(list(desk.unread_employees), [clerk])
+                (desk.target_count, desk.read_count), (2, 0))
+            self.assertEqual(set(desk.unread_employees), {clerk, leader})
             self.assertEqual(
-                set(everyone.unread_employees), {clerk, consultant})
+                set(everyone.unread_employees), {clerk, consultant, leader})
 
             clerk_user = users[0]
             with Transaction().set_user(clerk_user.id):
@@ -192,8 +195,8 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
                     Notice.search([('unread', '=', False)]), [desk])
             desk = Notice(desk.id)
             self.assertEqual(
-                (desk.target_count, desk.read_count), (1, 1))
-            self.assertEqual(list(desk.unread_employees), [])
+                (desk.target_count, desk.read_count), (2, 1))
+            self.assertEqual(list(desk.unread_employees), [leader])
             self.assertEqual(len(desk.reads), 1)
 
     @with_transaction()
