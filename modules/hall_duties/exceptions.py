@@ -35,3 +35,11 @@ class DeadlineDoneError(UserError):
 
 class ChecklistTickError(UserError):
     pass
+
+
+class HandoverError(UserError):
+    pass
+
+
+class NoticeReadError(UserError):
+    pass

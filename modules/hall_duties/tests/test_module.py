@@ -954,5 +954,139 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
             with self.assertRaises(AccessError):
                 Line.do([Line(clerk_list.lines[1].id)])
 
+    def _hall_staff(self, company, hall, names_posts):
+        "Create employees of the hall with their posts and users"
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        Post = pool.get('hall.post')
+        User = pool.get('res.user')
+        posts = {p.code: p for p in Post.search([])}
+        employees, users = [], []
+        for name, codes in names_posts:
+            employee = create_employee(company, name=name)
+            employee.hall = hall
+            employee.posts = [posts[c] for c in codes]
+            employee.save()
+            employees.append(employee)
+        users = User.create([{
+                    'name': e.party.name,
+                    'login': e.party.name.lower(),
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'employees': [('add', [e.id])],
+                    'employee': e.id,
+                    'groups': [('add', [p.group.id for p in e.posts])],
+                    } for e in employees])
+        return employees, users
+
+    @with_transaction()
+    def test_task_document_handover(self):
+        "The handover tasks are proved by the handover book"
+        pool = Pool()
+        Task = pool.get('hall.task')
+        tasks = Task.search([('code', 'in', ['fd_handover', 'co_handover'])])
+        self.assertEqual(len(tasks), 2)
+        self.assertEqual({t.document for t in tasks}, {'hall.handover'})
+
+    @with_transaction()
+    def test_notice_readers(self):
+        "A notice targets the active staff of its hall holding its posts"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Hall = pool.get('hall.hall')
+        Notice = pool.get('hall.notice')
+        Post = pool.get('hall.post')
+        company = create_company()
+        with set_company(company):
+            hall, other = Hall.create([
+                    {'name': "A", 'code': 'A'},
+                    {'name': "B", 'code': 'B'},
+                    ])
+            (clerk, gone, consultant, elsewhere, leader), users = (
+                self._hall_staff(company, hall, [
+                        ("Clerk", ['front_desk']),
+                        ("Gone", ['front_desk']),
+                        ("Consultant", ['consultation']),
+                        ("Elsewhere", ['front_desk']),
+                        ("Leader", ['front_desk', 'group_leader']),
+                        ]))
+            gone.end_date = Date.today() - dt.timedelta(days=1)
+            elsewhere.hall = other
+            Pool().get('company.employee').save([gone, elsewhere])
+            desk_posts = Post.search([
+                    ('code', 'in', ['front_desk', 'group_leader']),
+                    ])
+            desk, everyone = Notice.create([{
+                        'hall': hall.id,
+                        'title': "Desk",
+                        'must_read': True,
+                        'posts': [('add', [p.id for p in desk_posts])],
+                        }, {
+                        'hall': hall.id,
+                        'title': "Everyone",
+                        }])
+            Notice.post([desk, everyone])
+
+            self.assertEqual(
+                (desk.target_count, desk.read_count), (2, 0))
+            self.assertEqual(set(desk.unread_employees), {clerk, leader})
+            self.assertEqual(
+                set(everyone.unread_employees), {clerk, consultant, leader})
+
+            clerk_user = users[0]
+            with Transaction().set_user(clerk_user.id):
+                self.assertCountEqual(
+                    Notice.search([('unread', '=', True)]),
+                    [desk, everyone])
+                Notice.confirm_read([desk])
+                Notice.confirm_read([desk])
+                self.assertEqual(
+                    Notice.search([('unread', '=', True)]), [everyone])
+                self.assertEqual(
+                    Notice.search([('unread', '=', False)]), [desk])
+            desk = Notice(desk.id)
+            self.assertEqual(
+                (desk.target_count, desk.read_count), (2, 1))
+            self.assertEqual(list(desk.unread_employees), [leader])
+            self.assertEqual(len(desk.reads), 1)
+
+    @with_transaction()
+    def test_handover_acknowledge(self):
+        "Only the receiver acknowledges; the acknowledged entry is frozen"
+        pool = Pool()
+        Hall = pool.get('hall.hall')
+        Handover = pool.get('hall.handover')
+        company = create_company()
+        with set_company(company):
+            hall, = Hall.create([{'name': "A", 'code': 'A'}])
+            (giver, receiver), (giver_user, receiver_user) = (
+                self._hall_staff(company, hall, [
+                        ("Giver", ['front_desk']),
+                        ("Receiver", ['front_desk']),
+                        ]))
+            handover, = Handover.create([{
+                        'hall': hall.id,
+                        'shift': 'morning',
+                        'from_employee': giver.id,
+                        'to_employee': receiver.id,
+                        'matters': [('create', [{'description': "Card"}])],
+                        }])
+            with Transaction().set_user(giver_user.id):
+                Handover.hand([handover])
+                self.assertEqual(handover.state, 'handed')
+                self.assertEqual(
+                    Handover.search([('addressed_to_me', '=', True)]), [])
+                with self.assertRaises(UserError):
+                    Handover.acknowledge([handover])
+            with Transaction().set_user(receiver_user.id):
+                self.assertEqual(
+                    Handover.search([('addressed_to_me', '=', True)]),
+                    [handover])
+                Handover.acknowledge([handover])
+            self.assertEqual(handover.state, 'acknowledged')
+            self.assertEqual(handover.acknowledged_by, receiver_user)
+            with self.assertRaises(AccessError):
+                Handover.write([handover], {'notes': "Changed"})
+
 
 del ModuleTestCase
