@@ -7,6 +7,8 @@ import unittest
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from lxml import etree
+
 from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
@@ -96,6 +98,25 @@ def routine_tasks(post_codes, date):
 class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Hall Duties module"
     module = 'hall_duties'
+
+    @with_transaction()
+    def test_list_views_datetime_widget(self):
+        "List columns of date-times name a widget: sao has no such column"
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        views = View.search([
+                ('module', '=', 'hall_duties'),
+                ('type', '=', 'tree'),
+                ])
+        for view in views:
+            Model = pool.get(view.model)
+            arch = etree.fromstring(view.arch)
+            for field in arch.iter('field'):
+                type_ = Model._fields[field.get('name')]._type
+                if type_ in {'datetime', 'timestamp'}:
+                    self.assertIn(
+                        field.get('widget'), {'date', 'time'},
+                        msg=f"{view.name}: {field.get('name')}")
 
     @with_transaction()
     def test_posts_loaded(self):
