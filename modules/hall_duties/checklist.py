@@ -20,6 +20,7 @@ from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
 from .exceptions import ChecklistTickError
+from .hall import HallDocumentMixin
 
 # The records given to one create call by the generation: the ORM checks
 # every id of a create against all the others, so its cost grows with the
@@ -27,15 +28,12 @@ from .exceptions import ChecklistTickError
 CREATE_BATCH = 1000
 
 
-class Checklist(ModelSQL, ModelView):
+class Checklist(HallDocumentMixin, ModelSQL, ModelView):
     __name__ = 'hall.checklist'
 
     hall = fields.Many2One(
         'hall.hall', "Hall", required=True, readonly=True,
         ondelete='RESTRICT')
-    company = fields.Function(
-        fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     employee = fields.Many2One(
         'company.employee', "Employee", required=True, readonly=True,
         ondelete='RESTRICT')
@@ -63,14 +61,6 @@ class Checklist(ModelSQL, ModelView):
         cls.__rpc__.update({
                 'generate': RPC(readonly=False),
                 })
-
-    @fields.depends('hall')
-    def on_change_with_company(self, name=None):
-        return self.hall.company if self.hall else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('hall.' + clause[0],) + tuple(clause[1:])]
 
     @classmethod
     def view_attributes(cls):

@@ -18,6 +18,7 @@ from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
 from .exceptions import DeadlineDoneError, DeadlineValidationError
+from .hall import HallDocumentMixin
 
 # The rota of a week is due on the Friday before its Monday
 ROTA_WEEK_DELAY = 3
@@ -25,7 +26,7 @@ ROTA_WEEK_DELAY = 3
 IN_MAX = backend.MAX_QUERY_PARAMS // 3
 
 
-class Deadline(Workflow, ModelSQL, ModelView):
+class Deadline(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     "Deadline"
     __name__ = 'hall.deadline'
 
@@ -36,9 +37,6 @@ class Deadline(Workflow, ModelSQL, ModelView):
     hall = fields.Many2One(
         'hall.hall', "Hall", required=True, ondelete='RESTRICT',
         states=_states)
-    company = fields.Function(
-        fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     task = fields.Many2One(
         'hall.task', "Task", required=True, ondelete='RESTRICT',
         domain=[
@@ -115,14 +113,6 @@ class Deadline(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_state(cls):
         return 'open'
-
-    @fields.depends('hall')
-    def on_change_with_company(self, name=None):
-        return self.hall.company if self.hall else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('hall.' + clause[0],) + tuple(clause[1:])]
 
     @fields.depends('task')
     def on_change_with_post(self, name=None):
@@ -458,15 +448,12 @@ class Deadline(Workflow, ModelSQL, ModelView):
         return []
 
 
-class DeadlineRecipient(ModelSQL, ModelView):
+class DeadlineRecipient(HallDocumentMixin, ModelSQL, ModelView):
     "Deadline Recipient"
     __name__ = 'hall.deadline.recipient'
 
     hall = fields.Many2One(
         'hall.hall', "Hall", required=True, ondelete='CASCADE')
-    company = fields.Function(
-        fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     task = fields.Many2One(
         'hall.task', "Deadline", required=True, ondelete='CASCADE',
         domain=[
@@ -512,14 +499,6 @@ class DeadlineRecipient(ModelSQL, ModelView):
                 'hall_duties.msg_deadline_recipient_unique'),
             ]
         cls._order = [('hall', 'ASC'), ('task', 'ASC'), ('id', 'ASC')]
-
-    @fields.depends('hall')
-    def on_change_with_company(self, name=None):
-        return self.hall.company if self.hall else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('hall.' + clause[0],) + tuple(clause[1:])]
 
     @fields.depends('employee', 'user')
     def on_change_with_email(self, name=None):

@@ -85,6 +85,32 @@ class Hall(DeactivableMixin, ModelSQL, ModelView):
         return sorted(h for h, in cursor)
 
 
+class HallDocumentMixin:
+    "A record of a hall: its company is the hall's"
+    __slots__ = ()
+
+    company = fields.Function(
+        fields.Many2One('company.company', "Company"),
+        'on_change_with_company', searcher='search_company')
+
+    @classmethod
+    def default_hall(cls):
+        "The hall of the user when they work in only one"
+        pool = Pool()
+        Hall = pool.get('hall.hall')
+        halls = Hall.get_user_halls()
+        if len(halls) == 1:
+            return halls[0]
+
+    @fields.depends('hall')
+    def on_change_with_company(self, name=None):
+        return self.hall.company if self.hall else None
+
+    @classmethod
+    def search_company(cls, name, clause):
+        return [('hall.' + clause[0],) + tuple(clause[1:])]
+
+
 class Post(ModelSQL, ModelView):
     __name__ = 'hall.post'
     _rec_name = 'name'

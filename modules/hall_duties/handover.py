@@ -11,6 +11,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import HandoverError
+from .hall import HallDocumentMixin
 from .roster import SHIFTS
 
 
@@ -40,7 +41,7 @@ def current_employee():
         return employees[0]
 
 
-class Handover(Workflow, ModelSQL, ModelView):
+class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'hall.handover'
 
     _states = {
@@ -50,9 +51,6 @@ class Handover(Workflow, ModelSQL, ModelView):
     hall = fields.Many2One(
         'hall.hall', "Hall", required=True, ondelete='RESTRICT',
         states=_states)
-    company = fields.Function(
-        fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     date = fields.Date("Date", required=True, states=_states)
     shift = fields.Selection(
         SHIFTS, "Shift", required=True, states=_states,
@@ -140,15 +138,12 @@ class Handover(Workflow, ModelSQL, ModelView):
     def default_hall(cls):
         pool = Pool()
         Employee = pool.get('company.employee')
-        Hall = pool.get('hall.hall')
         employee = current_employee()
         if employee is not None:
             employee = Employee(employee)
             if employee.hall:
                 return employee.hall.id
-        halls = Hall.get_user_halls()
-        if len(halls) == 1:
-            return halls[0]
+        return super().default_hall()
 
     @classmethod
     def default_notices(cls):
@@ -179,14 +174,6 @@ class Handover(Workflow, ModelSQL, ModelView):
     def on_change_hall(self):
         if self.hall and not self.notices:
             self.notices = self._latest_notices(self.hall.id, self.date)
-
-    @fields.depends('hall')
-    def on_change_with_company(self, name=None):
-        return self.hall.company if self.hall else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('hall.' + clause[0],) + tuple(clause[1:])]
 
     def get_rec_name(self, name):
         return (f'{self.hall.code} {self.date} {self.shift_string} '

@@ -17,9 +17,10 @@ from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .exceptions import NoticeReadError
+from .hall import HallDocumentMixin
 
 
-class Notice(Workflow, ModelSQL, ModelView):
+class Notice(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'hall.notice'
 
     _states = {
@@ -29,9 +30,6 @@ class Notice(Workflow, ModelSQL, ModelView):
     hall = fields.Many2One(
         'hall.hall', "Hall", required=True, ondelete='RESTRICT',
         states=_states)
-    company = fields.Function(
-        fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     title = fields.Char("Title", required=True, states=_states)
     text = fields.Text("Text", states=_states)
     attachment = fields.Binary(
@@ -131,22 +129,6 @@ class Notice(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Date = pool.get('ir.date')
         return Date.today()
-
-    @classmethod
-    def default_hall(cls):
-        pool = Pool()
-        Hall = pool.get('hall.hall')
-        halls = Hall.get_user_halls()
-        if len(halls) == 1:
-            return halls[0]
-
-    @fields.depends('hall')
-    def on_change_with_company(self, name=None):
-        return self.hall.company if self.hall else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('hall.' + clause[0],) + tuple(clause[1:])]
 
     def get_rec_name(self, name):
         return self.title

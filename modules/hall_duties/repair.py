@@ -10,8 +10,10 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .hall import HallDocumentMixin
 
-class Repair(Workflow, ModelSQL, ModelView):
+
+class Repair(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'hall.repair'
     _rec_name = 'number'
 
@@ -26,9 +28,6 @@ class Repair(Workflow, ModelSQL, ModelView):
     hall = fields.Many2One(
         'hall.hall', "Hall", required=True, ondelete='RESTRICT',
         states=_states)
-    company = fields.Function(
-        fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     equipment = fields.Char(
         "Equipment", required=True, strip=True, states=_states,
         help="The device out of order: touch screen, display screen, VCD, "
@@ -104,24 +103,8 @@ class Repair(Workflow, ModelSQL, ModelView):
         return Date.today()
 
     @classmethod
-    def default_hall(cls):
-        pool = Pool()
-        Hall = pool.get('hall.hall')
-        halls = Hall.get_user_halls()
-        if len(halls) == 1:
-            return halls[0]
-
-    @classmethod
     def default_reported_by(cls):
         return Transaction().context.get('employee')
-
-    @fields.depends('hall')
-    def on_change_with_company(self, name=None):
-        return self.hall.company if self.hall else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('hall.' + clause[0],) + tuple(clause[1:])]
 
     def get_rec_name(self, name):
         return self.number or str(self.id)

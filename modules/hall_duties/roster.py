@@ -16,6 +16,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import RosterPublishError, RosterValidationError
+from .hall import HallDocumentMixin
 
 SHIFTS = [
     ('morning', "Morning"),
@@ -32,7 +33,7 @@ OVERLAPS = {
 DUE_WEEKDAY = 4
 
 
-class Roster(Workflow, ModelSQL, ModelView):
+class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'hall.roster'
     __string__ = "Weekly Rota"
 
@@ -43,9 +44,6 @@ class Roster(Workflow, ModelSQL, ModelView):
     hall = fields.Many2One(
         'hall.hall', "Hall", required=True, ondelete='RESTRICT',
         states=_states)
-    company = fields.Function(
-        fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     week = fields.Date(
         "Week", required=True, states=_states,
         help="The Monday of the week.")
@@ -112,14 +110,6 @@ class Roster(Workflow, ModelSQL, ModelView):
         Date = pool.get('ir.date')
         today = Date.today()
         return today + dt.timedelta(days=7 - today.weekday())
-
-    @fields.depends('hall')
-    def on_change_with_company(self, name=None):
-        return self.hall.company if self.hall else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('hall.' + clause[0],) + tuple(clause[1:])]
 
     @fields.depends('week')
     def on_change_with_week_end(self, name=None):

@@ -18,6 +18,7 @@ from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .exceptions import TrainingSubmitError, TrainingValidationError
+from .hall import HallDocumentMixin
 
 # The training plan of a month is due on this day of the month
 DUE_DAY = 5
@@ -66,7 +67,7 @@ def session_tasks(halls):
     return result
 
 
-class Training(Workflow, ModelSQL, ModelView):
+class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'hall.training'
 
     _states = {
@@ -76,9 +77,6 @@ class Training(Workflow, ModelSQL, ModelView):
     hall = fields.Many2One(
         'hall.hall', "Hall", required=True, ondelete='RESTRICT',
         states=_states)
-    company = fields.Function(
-        fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     month = fields.Date(
         "Month", required=True, states=_states,
         help="The first day of the month.")
@@ -144,14 +142,6 @@ class Training(Workflow, ModelSQL, ModelView):
         return False
 
     @classmethod
-    def default_hall(cls):
-        pool = Pool()
-        Hall = pool.get('hall.hall')
-        halls = Hall.get_user_halls()
-        if len(halls) == 1:
-            return halls[0]
-
-    @classmethod
     def default_month(cls):
         "The current month until its plan is due, then the next one"
         pool = Pool()
@@ -161,14 +151,6 @@ class Training(Workflow, ModelSQL, ModelView):
         if today.day > DUE_DAY:
             month = (month + dt.timedelta(days=31)).replace(day=1)
         return month
-
-    @fields.depends('hall')
-    def on_change_with_company(self, name=None):
-        return self.hall.company if self.hall else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('hall.' + clause[0],) + tuple(clause[1:])]
 
     @fields.depends('month')
     def on_change_with_month_end(self, name=None):

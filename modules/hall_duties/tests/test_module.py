@@ -149,8 +149,6 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
     @with_transaction()
     def test_badge_unique(self):
         "A badge number is unique per company, empty ones do not clash"
-        pool = Pool()
-        Employee = pool.get('company.employee')
         company = create_company()
         with set_company(company):
             first = create_employee(company, name="First")
@@ -978,7 +976,6 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
     def _hall_staff(self, company, hall, names_posts):
         "Create employees of the hall with their posts and users"
         pool = Pool()
-        Employee = pool.get('company.employee')
         Post = pool.get('hall.post')
         User = pool.get('res.user')
         posts = {p.code: p for p in Post.search([])}
