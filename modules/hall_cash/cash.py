@@ -6,7 +6,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from sql import Null
-from sql.aggregate import Sum
+from sql.aggregate import Count, Min, Sum
+from sql.conditionals import Coalesce
 from sql.operators import Equal
 
 from trytond import backend
@@ -356,13 +357,13 @@ class Settlement(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Fee = pool.get('hall.cash.settlement.fee')
         Waiver = pool.get('hall.cash.settlement.waiver')
-        Count = pool.get('hall.cash.settlement.count')
+        CashCount = pool.get('hall.cash.settlement.count')
         NonCash = pool.get('hall.cash.settlement.non_cash')
         MakeUp = pool.get('hall.cash.makeup')
         # kind: (table, amount, where)
         fee = Fee.__table__()
         waiver = Waiver.__table__()
-        count = Count.__table__()
+        count = CashCount.__table__()
         non_cash = NonCash.__table__()
         make_up = MakeUp.__table__()
         return {
@@ -694,6 +695,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
         fees = defaultdict(list)
         non_cashes = defaultdict(dict)
         for sub_ids in grouped_slice(ids):
+            sub_ids = list(sub_ids)
             query = fee.select(
                 fee.settlement, fee.business_type,
                 Sum(fee.amount).as_('amount'),
@@ -762,9 +764,11 @@ class Settlement(Workflow, ModelSQL, ModelView):
                 credits.append(
                     (business_type.account, amount, business_type.name))
             credits.append(
-                (config['card_sales_account'], settlement.card_sales, None))
+                (config['card_sales_account'], settlement.card_sales,
+                    gettext('hall_cash.msg_move_line_card_sales')))
             credits.append(
-                (config['cash_over_account'], settlement.over_amount, None))
+                (config['cash_over_account'], settlement.over_amount,
+                    gettext('hall_cash.msg_move_line_cash_over')))
             lines = settlement._get_move_lines(debits.items(), credits)
             if lines:
                 moves[settlement] = settlement._get_move(
@@ -997,7 +1001,10 @@ class SettlementCount(SettlementLineMixin, ModelSQL, ModelView):
 
     settlement = _settlement_field()
     denomination = fields.Numeric(
-        "Denomination", digits=(16, 1), required=True, readonly=True,
+        "Denomination", digits=(16, 1), required=True,
+        states={
+            'readonly': Eval('id', -1) >= 0,
+            },
         help="The value in yuan of the note or coin.")
     count = fields.Integer(
         "Count", required=True, states=_line_states(['draft']),
@@ -1263,3 +1270,81 @@ class MakeUp(SettlementMixin, ModelSQL, ModelView):
                 raise MakeUpError(gettext(
                         'hall_cash.msg_make_up_state',
                         settlement=make_up.settlement.rec_name))
+
+
+class DayReport(ModelSQL, ModelView):
+    "The confirmed settlements of a hall summed per day (营业日报表)"
+    __name__ = 'hall.cash.day_report'
+
+    company = fields.Many2One('company.company', "Company")
+    hall = fields.Many2One('hall.hall', "Hall")
+    date = fields.Date("Date")
+    settlements = fields.Integer("Settlements")
+    fee_amount = Monetary(
+        "Business Fees", currency='currency', digits='currency')
+    card_sales = Monetary(
+        "Card Sales", currency='currency', digits='currency')
+    receivable = Monetary(
+        "Receivable", currency='currency', digits='currency')
+    waiver_amount = Monetary(
+        "Approved Waivers", currency='currency', digits='currency')
+    payable = Monetary(
+        "Payable", currency='currency', digits='currency')
+    takings = Monetary(
+        "Takings", currency='currency', digits='currency',
+        help="The cash and non-cash handed over, make-ups included.")
+    over_amount = Monetary(
+        "Over", currency='currency', digits='currency',
+        help="The over registered with the quality post.")
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"),
+        'on_change_with_currency')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [
+            ('date', 'DESC'),
+            ('hall', 'ASC'),
+            ]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Settlement = pool.get('hall.cash.settlement')
+        settlement = Settlement.__table__()
+        queries = Settlement._amount_queries()
+        query = settlement
+        totals = {}
+        for kind, (table, amount, where) in queries.items():
+            total = table.select(
+                table.settlement.as_('settlement'),
+                Sum(amount).as_('amount'),
+                where=where,
+                group_by=[table.settlement])
+            query = query.join(
+                total, 'LEFT', condition=total.settlement == settlement.id)
+            totals[kind] = Coalesce(total.amount, 0)
+        fee_amount = Sum(totals['fee'])
+        card_sales = Sum(settlement.card_sales)
+        waiver_amount = Sum(totals['waiver'])
+        return query.select(
+            Min(settlement.id).as_('id'),
+            settlement.company.as_('company'),
+            settlement.hall.as_('hall'),
+            settlement.date.as_('date'),
+            Count(settlement.id).as_('settlements'),
+            fee_amount.as_('fee_amount'),
+            card_sales.as_('card_sales'),
+            (fee_amount + card_sales).as_('receivable'),
+            waiver_amount.as_('waiver_amount'),
+            (fee_amount + card_sales - waiver_amount).as_('payable'),
+            Sum(totals['cash'] + totals['non_cash'] + totals['make_up']
+                ).as_('takings'),
+            Sum(Coalesce(settlement.over_amount, 0)).as_('over_amount'),
+            where=settlement.state == 'confirmed',
+            group_by=[settlement.company, settlement.hall, settlement.date])
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        return self.company.currency if self.company else None
