@@ -56,6 +56,28 @@ MAKE_UP_CAUSES = [
     ]
 
 
+class AmountCheckMixin:
+    """Refuse negative amounts
+
+    The SQL checks of the amounts are not enforced by SQLite, which stores
+    decimals as text, so they are checked here too with the same message."""
+    __slots__ = ()
+    # field name: (message id, strictly positive)
+    _amount_checks = {}
+
+    @classmethod
+    def validate_fields(cls, records, field_names):
+        super().validate_fields(records, field_names)
+        for name, (message, strict) in cls._amount_checks.items():
+            if name not in field_names:
+                continue
+            for record in records:
+                value = getattr(record, name)
+                if value is not None and (
+                        value < 0 or (strict and not value)):
+                    raise SettlementValidationError(gettext(message))
+
+
 class BusinessType(DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.business_type'
 
@@ -104,9 +126,13 @@ class BusinessType(DeactivableMixin, ModelSQL, ModelView):
             ]
 
 
-class Settlement(Workflow, ModelSQL, ModelView):
+class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'hall.cash.settlement'
     _rec_name = 'number'
+    _amount_checks = {
+        'card_sales': (
+            'hall_cash.msg_settlement_card_sales_positive', False),
+        }
 
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -867,8 +893,12 @@ def _line_states(states):
         }
 
 
-class SettlementFee(SettlementLineMixin, ModelSQL, ModelView):
+class SettlementFee(
+        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.settlement.fee'
+    _amount_checks = {
+        'amount': ('hall_cash.msg_amount_positive', False),
+        }
 
     settlement = _settlement_field()
     business_type = fields.Many2One(
@@ -907,8 +937,12 @@ class SettlementFee(SettlementLineMixin, ModelSQL, ModelView):
             return self.settlement.company
 
 
-class SettlementWaiver(SettlementLineMixin, ModelSQL, ModelView):
+class SettlementWaiver(
+        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.settlement.waiver'
+    _amount_checks = {
+        'amount': ('hall_cash.msg_amount_positive', False),
+        }
     _rec_name = 'reason'
 
     settlement = _settlement_field()
@@ -1055,8 +1089,12 @@ class SettlementCount(SettlementLineMixin, ModelSQL, ModelView):
                                 str(d) for d in DENOMINATIONS)))
 
 
-class SettlementNonCash(SettlementLineMixin, ModelSQL, ModelView):
+class SettlementNonCash(
+        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.settlement.non_cash'
+    _amount_checks = {
+        'amount': ('hall_cash.msg_amount_positive', False),
+        }
 
     settlement = _settlement_field()
     kind = fields.Selection(
@@ -1085,8 +1123,12 @@ class SettlementNonCash(SettlementLineMixin, ModelSQL, ModelView):
             ]
 
 
-class SettlementCheck(SettlementLineMixin, ModelSQL, ModelView):
+class SettlementCheck(
+        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.settlement.check'
+    _amount_checks = {
+        'amount': ('hall_cash.msg_amount_positive', False),
+        }
     _rec_name = 'invoice_number'
     _editable_states = {'investigating'}
 
@@ -1160,8 +1202,11 @@ class SettlementCheck(SettlementLineMixin, ModelSQL, ModelView):
                 invoice=self.invoice_number))
 
 
-class MakeUp(SettlementMixin, ModelSQL, ModelView):
+class MakeUp(AmountCheckMixin, SettlementMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.makeup'
+    _amount_checks = {
+        'amount': ('hall_cash.msg_make_up_amount_positive', True),
+        }
 
     settlement = fields.Many2One(
         'hall.cash.settlement', "Settlement", required=True,
@@ -1306,6 +1351,7 @@ class DayReport(ModelSQL, ModelView):
         cls._order = [
             ('date', 'DESC'),
             ('hall', 'ASC'),
+            ('id', 'DESC'),
             ]
 
     @classmethod
