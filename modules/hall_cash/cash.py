@@ -1212,9 +1212,10 @@ class MakeUp(AmountCheckMixin, SettlementMixin, ModelSQL, ModelView):
         'hall.cash.settlement', "Settlement", required=True,
         ondelete='RESTRICT',
         domain=[
-            If(Eval('settlement_state') == 'confirmed',
-                (),
-                ('state', 'in', ['counted', 'investigating'])),
+            # Only to choose: the state is checked on saving
+            If(Eval('id', -1) < 0,
+                ('state', 'in', ['counted', 'investigating']),
+                ()),
             ],
         states={
             'readonly': Eval('settlement_state') == 'confirmed',

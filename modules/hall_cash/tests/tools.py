@@ -67,8 +67,14 @@ def setup_accounting(company=None, today=None, config=None):
     Journal = Model.get('account.journal', config=config)
     Configuration = Model.get('hall.cash.configuration', config=config)
     BusinessType = Model.get('hall.cash.business_type', config=config)
+    Currency = Model.get('currency.currency', config=config)
     if company is None:
         company = get_company(config=config)
+
+    currency = Currency(company.currency.id)
+    if not currency.symbol:
+        currency.symbol = '¥'
+        currency.save()
 
     if config is None:
         config = get_config()
