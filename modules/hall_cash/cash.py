@@ -1,9 +1,11 @@
 # This file is part of the hall_cash module.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+import csv
 import datetime
+import io
 from collections import defaultdict
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from sql import Null
 from sql.aggregate import Count, Min, Sum
@@ -15,16 +17,18 @@ from trytond.i18n import gettext
 from trytond.model import (
     Check, DeactivableMixin, Exclude, Index, ModelSQL, ModelView, Workflow,
     fields)
+from trytond.modules.company import CompanyReport
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids, sqlite_apply_types
 from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import (
-    CashConfigurationError, MakeUpError, OverError, SettlementConfirmedError,
-    SettlementStateError, SettlementValidationError, ShortageError,
-    WaiverApprovalError)
+    CashConfigurationError, ImportFeesError, MakeUpError, OverError,
+    SettlementConfirmedError, SettlementStateError, SettlementValidationError,
+    ShortageError, WaiverApprovalError)
 
 # The shifts of the hall rota
 SHIFTS = [
@@ -156,6 +160,7 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         states=_states)
     date = fields.Date("Date", required=True, states=_states)
     shift = fields.Selection(SHIFTS, "Shift", required=True, states=_states)
+    shift_string = shift.translated('shift')
 
     fees = fields.One2Many(
         'hall.cash.settlement.fee', 'settlement', "Business Fees",
@@ -307,6 +312,11 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
                 'count': {
                     'invisible': Eval('state') != 'draft',
                     'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'import_fees': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-import',
                     'depends': ['state'],
                     },
                 'investigate': {
@@ -541,6 +551,11 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
                         settlement=settlement.rec_name))
 
     @classmethod
+    @ModelView.button_action('hall_cash.wizard_import_fees')
+    def import_fees(cls, settlements):
+        pass
+
+    @classmethod
     @ModelView.button
     def count(cls, settlements):
         "Close the count; an over goes to investigating"
@@ -591,6 +606,7 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         Lang = pool.get('ir.lang')
         employee = Transaction().context.get('employee')
         now = datetime.datetime.now()
+        cls.lock(settlements)
         settlements = [
             s for s in settlements
             if s.state == 'investigating' and not s.over_registered_at]
@@ -657,6 +673,8 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
     def confirm(cls, settlements):
         pool = Pool()
         Move = pool.get('account.move')
+        # Two users confirming at once: the second waits and finds it done
+        cls.lock(settlements)
         cls.check_confirm(settlements)
         moves = cls.get_moves(settlements)
         Move.save(list(moves.values()))
@@ -691,42 +709,27 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         return result
 
     @classmethod
-    def get_moves(cls, settlements):
-        "Return the account move of each settlement that moves money"
+    def get_line_totals(cls, settlements):
+        """Return the fees per business type and the non-cash per kind
+
+        As dictionaries of settlement id: [(business type id, amount)] and
+        settlement id: {kind: amount}"""
         pool = Pool()
-        Configuration = pool.get('hall.cash.configuration')
         Fee = pool.get('hall.cash.settlement.fee')
         NonCash = pool.get('hall.cash.settlement.non_cash')
-        BusinessType = pool.get('hall.cash.business_type')
-        Lang = pool.get('ir.lang')
         cursor = Transaction().connection.cursor()
-        if not settlements:
-            return {}
-
-        configuration = Configuration(1)
-        accounts = {}
-        for company in {s.company for s in settlements}:
-            values = accounts[company] = {}
-            for name in [
-                    'cash_journal', 'card_sales_account', 'waiver_account',
-                    'cash_over_account', 'cheque_account',
-                    'bank_card_account']:
-                values[name] = configuration.get_multivalue(
-                    name, company=company.id)
-        periods = cls._get_periods(settlements)
-
-        ids = [s.id for s in settlements]
         fee = Fee.__table__()
         non_cash = NonCash.__table__()
         fees = defaultdict(list)
         non_cashes = defaultdict(dict)
-        for sub_ids in grouped_slice(ids):
+        for sub_ids in grouped_slice([s.id for s in settlements]):
             sub_ids = list(sub_ids)
             query = fee.select(
                 fee.settlement, fee.business_type,
                 Sum(fee.amount).as_('amount'),
                 where=reduce_ids(fee.settlement, sub_ids),
-                group_by=[fee.settlement, fee.business_type])
+                group_by=[fee.settlement, fee.business_type],
+                order_by=[fee.settlement, fee.business_type])
             if backend.name == 'sqlite':
                 sqlite_apply_types(query, [None, None, 'NUMERIC'])
             cursor.execute(*query)
@@ -742,6 +745,31 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
             cursor.execute(*query)
             for settlement_id, kind, amount in cursor:
                 non_cashes[settlement_id][kind] = amount
+        return fees, non_cashes
+
+    @classmethod
+    def get_moves(cls, settlements):
+        "Return the account move of each settlement that moves money"
+        pool = Pool()
+        Configuration = pool.get('hall.cash.configuration')
+        BusinessType = pool.get('hall.cash.business_type')
+        Lang = pool.get('ir.lang')
+        if not settlements:
+            return {}
+
+        configuration = Configuration(1)
+        accounts = {}
+        for company in {s.company for s in settlements}:
+            values = accounts[company] = {}
+            for name in [
+                    'cash_journal', 'card_sales_account', 'waiver_account',
+                    'cash_over_account', 'cheque_account',
+                    'bank_card_account']:
+                values[name] = configuration.get_multivalue(
+                    name, company=company.id)
+        periods = cls._get_periods(settlements)
+
+        fees, non_cashes = cls.get_line_totals(settlements)
         business_types = {
             t.id: t for t in BusinessType.browse(
                 list({t for v in fees.values() for t, _ in v}))}
@@ -1395,3 +1423,154 @@ class DayReport(ModelSQL, ModelView):
     @fields.depends('company')
     def on_change_with_currency(self, name=None):
         return self.company.currency if self.company else None
+
+
+class ImportFeesStart(ModelView):
+    __name__ = 'hall.cash.settlement.import_fees.start'
+
+    file_ = fields.Binary(
+        "File", required=True,
+        help="The billing system's report as a CSV file, "
+        "with a header row naming the columns \"code\" and \"amount\".")
+
+
+class ImportFees(Wizard):
+    "Import the business fees of the billing system's report"
+    __name__ = 'hall.cash.settlement.import_fees'
+
+    start = StateView(
+        'hall.cash.settlement.import_fees.start',
+        'hall_cash.settlement_import_fees_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Import", 'import_', 'tryton-ok', default=True),
+            ])
+    import_ = StateTransition()
+
+    def transition_import_(self):
+        pool = Pool()
+        Fee = pool.get('hall.cash.settlement.fee')
+        InvoiceCheck = pool.get('hall.cash.settlement.check')
+        settlement = self.record
+        if settlement.state != 'draft':
+            raise SettlementStateError(gettext(
+                    'hall_cash.msg_settlement_edit_draft',
+                    settlement=settlement.rec_name))
+        rows = self.read_rows(self.start.file_, settlement)
+        # The fees posted later for an invoice check stay
+        kept = {
+            c.fee for c in InvoiceCheck.search([
+                    ('settlement', '=', settlement.id),
+                    ('fee', '!=', None),
+                    ])}
+        Fee.delete([f for f in settlement.fees if f not in kept])
+        Fee.save([
+                Fee(settlement=settlement, business_type=business_type,
+                    amount=amount)
+                for business_type, amount in rows])
+        return 'end'
+
+    @classmethod
+    def read_rows(cls, data, settlement):
+        """Return the business types and amounts of the CSV file
+
+        Nothing is returned when a row is wrong: the error names it."""
+        pool = Pool()
+        BusinessType = pool.get('hall.cash.business_type')
+        try:
+            text = bytes(data).decode('utf-8-sig')
+        except UnicodeDecodeError:
+            raise ImportFeesError(gettext(
+                    'hall_cash.msg_import_fees_encoding'))
+        reader = csv.reader(io.StringIO(text, newline=''))
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+        except (StopIteration, csv.Error):
+            raise ImportFeesError(gettext('hall_cash.msg_import_fees_header'))
+        if not {'code', 'amount'} <= set(header):
+            raise ImportFeesError(gettext('hall_cash.msg_import_fees_header'))
+        code_index = header.index('code')
+        amount_index = header.index('amount')
+
+        types = {
+            t.code: t for t in BusinessType.search([
+                    ('company', '=', settlement.company.id),
+                    ])}
+        digits = settlement.company.currency.digits
+        rows = []
+        try:
+            for row in reader:
+                number = reader.line_num
+                if not any(c.strip() for c in row):
+                    continue
+                if len(row) != len(header):
+                    raise ImportFeesError(gettext(
+                            'hall_cash.msg_import_fees_row_columns',
+                            row=number, columns=len(header)))
+                code = row[code_index].strip()
+                if code not in types:
+                    raise ImportFeesError(gettext(
+                            'hall_cash.msg_import_fees_row_code',
+                            row=number, code=code))
+                value = row[amount_index].strip().replace(',', '')
+                try:
+                    amount = Decimal(value)
+                except InvalidOperation:
+                    amount = None
+                if (amount is None or not amount.is_finite()
+                        or amount.as_tuple().exponent < -digits):
+                    raise ImportFeesError(gettext(
+                            'hall_cash.msg_import_fees_row_amount',
+                            row=number, amount=row[amount_index]))
+                if amount < 0:
+                    raise ImportFeesError(gettext(
+                            'hall_cash.msg_import_fees_row_negative',
+                            row=number, amount=row[amount_index]))
+                rows.append((types[code], amount))
+        except csv.Error:
+            raise ImportFeesError(gettext(
+                    'hall_cash.msg_import_fees_row_malformed',
+                    row=reader.line_num))
+        if not rows:
+            raise ImportFeesError(gettext('hall_cash.msg_import_fees_empty'))
+        return rows
+
+
+class SettlementReport(CompanyReport):
+    "The day report of a settlement (营业日报表), in duplicate"
+    __name__ = 'hall.cash.settlement'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Settlement = pool.get('hall.cash.settlement')
+        BusinessType = pool.get('hall.cash.business_type')
+        context = super().get_context(records, header, data)
+        for record in records:
+            # A report shows the takings once they cover the payable
+            if record.state != 'confirmed':
+                raise SettlementStateError(gettext(
+                        'hall_cash.msg_settlement_report_confirmed',
+                        settlement=record.rec_name))
+        fees, non_cashes = Settlement.get_line_totals(records)
+        amounts = Settlement.get_amounts(
+            records, ['cash_amount', 'make_up_amount'])
+        business_types = {
+            t.id: t for t in BusinessType.browse(
+                list({t for v in fees.values() for t, _ in v}))}
+        lines = {}
+        for record in records:
+            lines[record.id] = {
+                'fees': [
+                    (business_types[t].name, a) for t, a in fees[record.id]],
+                'cash': (
+                    amounts['cash_amount'][record.id]
+                    + amounts['make_up_amount'][record.id]),
+                'cheque': non_cashes[record.id].get('cheque', 0),
+                'bank_card': non_cashes[record.id].get('bank_card', 0),
+                }
+        context['lines'] = lines
+        context['copies'] = [
+            gettext('hall_cash.msg_report_copy_hall'),
+            gettext('hall_cash.msg_report_copy_quality'),
+            ]
+        return context

@@ -35,3 +35,7 @@ class MakeUpError(UserError):
 
 class CashConfigurationError(UserError):
     pass
+
+
+class ImportFeesError(UserError):
+    pass
