@@ -1,0 +1,1576 @@
+# This file is part of the hall_cash module.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+import csv
+import datetime
+import io
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from sql import Null
+from sql.aggregate import Count, Min, Sum
+from sql.conditionals import Coalesce
+from sql.operators import Equal
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import (
+    Check, DeactivableMixin, Exclude, Index, ModelSQL, ModelView, Workflow,
+    fields)
+from trytond.modules.company import CompanyReport
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.tools import grouped_slice, reduce_ids, sqlite_apply_types
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import (
+    CashConfigurationError, ImportFeesError, MakeUpError, OverError,
+    SettlementConfirmedError, SettlementStateError, SettlementValidationError,
+    ShortageError, WaiverApprovalError)
+
+# The shifts of the hall rota
+SHIFTS = [
+    ('morning', "Morning"),
+    ('afternoon', "Afternoon"),
+    ('full', "Full Day"),
+    ]
+
+# The notes and coins counted at the counter, in yuan
+DENOMINATIONS = [
+    Decimal(d) for d in ['100', '50', '20', '10', '5', '1', '0.5', '0.1']]
+
+STATES = [
+    ('draft', "Draft"),
+    ('counted', "Counted"),
+    ('investigating', "Investigating"),
+    ('confirmed', "Confirmed"),
+    ]
+
+NON_CASH_KINDS = [
+    ('cheque', "Cheque"),
+    ('bank_card', "Bank Card"),
+    ]
+
+MAKE_UP_CAUSES = [
+    ('not_collected', "Posting Not Collected"),
+    ('waiver_not_applied', "Waiver Not Applied"),
+    ('other', "Other"),
+    ]
+
+
+class AmountCheckMixin:
+    """Refuse negative amounts
+
+    The SQL checks of the amounts are not enforced by SQLite, which stores
+    decimals as text, so they are checked here too with the same message."""
+    __slots__ = ()
+    # field name: (message id, strictly positive)
+    _amount_checks = {}
+
+    @classmethod
+    def validate_fields(cls, records, field_names):
+        super().validate_fields(records, field_names)
+        for name, (message, strict) in cls._amount_checks.items():
+            if name not in field_names:
+                continue
+            for record in records:
+                value = getattr(record, name)
+                if value is not None and (
+                        value < 0 or (strict and not value)):
+                    raise SettlementValidationError(gettext(message))
+
+
+class BusinessType(DeactivableMixin, ModelSQL, ModelView):
+    __name__ = 'hall.cash.business_type'
+
+    company = fields.Many2One(
+        'company.company', "Company", required=True, ondelete='CASCADE')
+    code = fields.Char("Code", required=True, strip=True,
+        help="The code of the business in the billing system's report.")
+    name = fields.Char("Name", required=True)
+    account = fields.Many2One(
+        'account.account', "Account", required=True, ondelete='RESTRICT',
+        domain=[
+            ('type', '!=', None),
+            ('closed', '!=', True),
+            ('company', '=', Eval('company', -1)),
+            ],
+        help="Credited with the fees of this business (billing clearing "
+        "or revenue).")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Exclude(t, (t.company, Equal), (t.code, Equal)),
+                'hall_cash.msg_business_type_code_unique'),
+            ]
+        cls._order.insert(0, ('code', 'ASC'))
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    def get_rec_name(self, name):
+        return f'[{self.code}] {self.name}'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('name', operator, operand, *extra),
+            ('code', operator, operand, *extra),
+            ]
+
+
+class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
+    __name__ = 'hall.cash.settlement'
+    _rec_name = 'number'
+    _amount_checks = {
+        'card_sales': (
+            'hall_cash.msg_settlement_card_sales_positive', False),
+        }
+
+    _states = {
+        'readonly': Eval('state') != 'draft',
+        }
+
+    number = fields.Char("Number", readonly=True)
+    company = fields.Many2One(
+        'company.company', "Company", required=True, states=_states)
+    hall = fields.Many2One(
+        'hall.hall', "Hall", required=True, ondelete='RESTRICT',
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ],
+        states=_states)
+    clerk = fields.Many2One(
+        'company.employee', "Clerk", required=True, ondelete='RESTRICT',
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('hall', '=', Eval('hall', -1)),
+            ],
+        states=_states)
+    date = fields.Date("Date", required=True, states=_states)
+    shift = fields.Selection(SHIFTS, "Shift", required=True, states=_states)
+    shift_string = shift.translated('shift')
+
+    fees = fields.One2Many(
+        'hall.cash.settlement.fee', 'settlement', "Business Fees",
+        states=_states,
+        help="The day's totals per business from the billing system's "
+        "report (营业报表).")
+    card_sales = Monetary(
+        "Card Sales", currency='currency', digits='currency', required=True,
+        states=_states)
+    waivers = fields.One2Many(
+        'hall.cash.settlement.waiver', 'settlement', "Waivers",
+        states=_states)
+    counts = fields.One2Many(
+        'hall.cash.settlement.count', 'settlement', "Cash Count",
+        states=_states)
+    non_cash = fields.One2Many(
+        'hall.cash.settlement.non_cash', 'settlement', "Non-Cash Takings",
+        states=_states)
+    checks = fields.One2Many(
+        'hall.cash.settlement.check', 'settlement', "Invoice Checks",
+        states={
+            'readonly': ((Eval('state') != 'investigating')
+                | Bool(Eval('over_registered_at'))),
+            'invisible': ~Eval('state').in_(['investigating', 'confirmed']),
+            },
+        help="The invoices printed against the postings in the billing "
+        "report.")
+    make_ups = fields.One2Many(
+        'hall.cash.makeup', 'settlement', "Make-ups",
+        states={
+            'readonly': ~Eval('state').in_(['counted', 'investigating']),
+            'invisible': Eval('state') == 'draft',
+            })
+
+    fee_amount = fields.Function(Monetary(
+            "Business Fees", currency='currency', digits='currency'),
+        'get_amounts')
+    receivable = fields.Function(Monetary(
+            "Receivable", currency='currency', digits='currency',
+            help="The business fees and the card sales."),
+        'get_amounts')
+    waiver_amount = fields.Function(Monetary(
+            "Approved Waivers", currency='currency', digits='currency'),
+        'get_amounts')
+    payable = fields.Function(Monetary(
+            "Payable", currency='currency', digits='currency',
+            help="The receivable less the approved waivers."),
+        'get_amounts')
+    cash_amount = fields.Function(Monetary(
+            "Cash", currency='currency', digits='currency'),
+        'get_amounts')
+    non_cash_amount = fields.Function(Monetary(
+            "Non-Cash", currency='currency', digits='currency'),
+        'get_amounts')
+    counted = fields.Function(Monetary(
+            "Counted", currency='currency', digits='currency',
+            help="The cash counted and the non-cash takings."),
+        'get_amounts')
+    difference = fields.Function(Monetary(
+            "Difference", currency='currency', digits='currency',
+            help="The counted less the payable: "
+            "positive is an over, negative a shortage."),
+        'get_amounts')
+    make_up_amount = fields.Function(Monetary(
+            "Made Up", currency='currency', digits='currency'),
+        'get_amounts')
+    takings = fields.Function(Monetary(
+            "Takings", currency='currency', digits='currency',
+            help="The counted and the make-ups: what is handed over."),
+        'get_amounts')
+
+    over_amount = Monetary(
+        "Registered Over", currency='currency', digits='currency',
+        readonly=True,
+        states={
+            'invisible': ~Eval('over_registered_at'),
+            },
+        help="The over left unexplained, registered with the quality post "
+        "and booked to the cash over account.")
+    over_registered_by = fields.Many2One(
+        'company.employee', "Over Registered By", readonly=True,
+        states={
+            'invisible': ~Eval('over_registered_at'),
+            })
+    over_registered_at = fields.DateTime(
+        "Over Registered At", readonly=True,
+        states={
+            'invisible': ~Eval('over_registered_at'),
+            })
+    confirmed_by = fields.Many2One(
+        'company.employee', "Confirmed By", readonly=True,
+        states={
+            'invisible': ~Eval('confirmed_by'),
+            })
+    move = fields.Many2One(
+        'account.move', "Account Move", readonly=True,
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ],
+        states={
+            'invisible': ~Eval('move'),
+            })
+    state = fields.Selection(
+        STATES, "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"),
+        'on_change_with_currency')
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('clerk_shift_unique',
+                Exclude(t,
+                    (t.clerk, Equal), (t.date, Equal), (t.shift, Equal)),
+                'hall_cash.msg_settlement_clerk_shift_unique'),
+            ('card_sales_positive', Check(t, t.card_sales >= 0),
+                'hall_cash.msg_settlement_card_sales_positive'),
+            ]
+        cls._sql_indexes.add(
+            Index(
+                t,
+                (t.state, Index.Equality(cardinality='low')),
+                where=t.state.in_(['draft', 'counted', 'investigating'])))
+        cls._order = [
+            ('date', 'DESC'),
+            ('id', 'DESC'),
+            ]
+        cls._transitions |= {
+            ('draft', 'counted'),
+            ('counted', 'draft'),
+            ('counted', 'investigating'),
+            ('investigating', 'draft'),
+            ('counted', 'confirmed'),
+            ('investigating', 'confirmed'),
+            }
+        cls._buttons.update({
+                'draft': {
+                    'invisible': (
+                        ~Eval('state').in_(['counted', 'investigating'])
+                        | Bool(Eval('over_registered_at'))),
+                    'icon': 'tryton-back',
+                    'depends': ['state', 'over_registered_at'],
+                    },
+                'count': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'import_fees': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-import',
+                    'depends': ['state'],
+                    },
+                'investigate': {
+                    'invisible': Eval('state') != 'counted',
+                    'depends': ['state'],
+                    },
+                'post_invoices': {
+                    'invisible': (
+                        (Eval('state') != 'investigating')
+                        | Bool(Eval('over_registered_at'))),
+                    'depends': ['state', 'over_registered_at'],
+                    },
+                'register_over': {
+                    'invisible': (
+                        (Eval('state') != 'investigating')
+                        | Bool(Eval('over_registered_at'))),
+                    'depends': ['state', 'over_registered_at'],
+                    },
+                'confirm': {
+                    'invisible': ~Eval('state').in_(
+                        ['counted', 'investigating']),
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_clerk(cls):
+        return Transaction().context.get('employee')
+
+    @classmethod
+    def default_hall(cls):
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        employee_id = cls.default_clerk()
+        if employee_id is not None and employee_id >= 0:
+            employee = Employee(employee_id)
+            if employee.hall:
+                return employee.hall.id
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def default_card_sales(cls):
+        return Decimal(0)
+
+    @classmethod
+    def default_counts(cls):
+        return [
+            {'denomination': d, 'count': 0} for d in DENOMINATIONS]
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        return self.company.currency if self.company else None
+
+    @fields.depends('clerk', 'hall')
+    def on_change_clerk(self):
+        if self.clerk and self.clerk.hall:
+            self.hall = self.clerk.hall
+
+    @classmethod
+    def _amount_queries(cls):
+        "Return the aggregates of the amounts per kind"
+        pool = Pool()
+        Fee = pool.get('hall.cash.settlement.fee')
+        Waiver = pool.get('hall.cash.settlement.waiver')
+        CashCount = pool.get('hall.cash.settlement.count')
+        NonCash = pool.get('hall.cash.settlement.non_cash')
+        MakeUp = pool.get('hall.cash.makeup')
+        # kind: (table, amount, where)
+        fee = Fee.__table__()
+        waiver = Waiver.__table__()
+        count = CashCount.__table__()
+        non_cash = NonCash.__table__()
+        make_up = MakeUp.__table__()
+        return {
+            'fee': (fee, fee.amount, None),
+            'waiver': (waiver, waiver.amount, waiver.approved_at != Null),
+            'cash': (count, count.denomination * count.count, None),
+            'non_cash': (non_cash, non_cash.amount, None),
+            'make_up': (make_up, make_up.amount, None),
+            }
+
+    @classmethod
+    def get_totals(cls, settlements, kinds):
+        "Return the totals per kind and settlement id, one query per kind"
+        cursor = Transaction().connection.cursor()
+        queries = cls._amount_queries()
+        ids = [s.id for s in settlements]
+        totals = {}
+        for kind in kinds:
+            table, amount, where = queries[kind]
+            result = totals[kind] = defaultdict(Decimal)
+            for sub_ids in grouped_slice(ids):
+                clause = reduce_ids(table.settlement, sub_ids)
+                if where is not None:
+                    clause &= where
+                query = table.select(
+                    table.settlement,
+                    Sum(amount).as_('amount'),
+                    where=clause,
+                    group_by=[table.settlement])
+                if backend.name == 'sqlite':
+                    sqlite_apply_types(query, [None, 'NUMERIC'])
+                cursor.execute(*query)
+                result.update(cursor)
+        return totals
+
+    @classmethod
+    def get_amounts(cls, settlements, names):
+        kinds_of = {
+            'fee_amount': {'fee'},
+            'receivable': {'fee'},
+            'waiver_amount': {'waiver'},
+            'payable': {'fee', 'waiver'},
+            'cash_amount': {'cash'},
+            'non_cash_amount': {'non_cash'},
+            'counted': {'cash', 'non_cash'},
+            'difference': {'fee', 'waiver', 'cash', 'non_cash'},
+            'make_up_amount': {'make_up'},
+            'takings': {'cash', 'non_cash', 'make_up'},
+            }
+        kinds = set().union(*(kinds_of[n] for n in names))
+        totals = cls.get_totals(settlements, sorted(kinds))
+        result = {n: {} for n in names}
+        for settlement in settlements:
+            round_ = settlement.company.currency.round
+
+            def total(kind):
+                return round_(totals[kind][settlement.id])
+            values = {}
+            if 'fee' in kinds:
+                values['fee_amount'] = total('fee')
+                values['receivable'] = (
+                    values['fee_amount'] + settlement.card_sales)
+            if 'waiver' in kinds:
+                values['waiver_amount'] = total('waiver')
+            if {'fee', 'waiver'} <= kinds:
+                values['payable'] = (
+                    values['receivable'] - values['waiver_amount'])
+            if 'cash' in kinds:
+                values['cash_amount'] = total('cash')
+            if 'non_cash' in kinds:
+                values['non_cash_amount'] = total('non_cash')
+            if {'cash', 'non_cash'} <= kinds:
+                values['counted'] = (
+                    values['cash_amount'] + values['non_cash_amount'])
+            if 'payable' in values and 'counted' in values:
+                values['difference'] = values['counted'] - values['payable']
+            if 'make_up' in kinds:
+                values['make_up_amount'] = total('make_up')
+                if 'counted' in values:
+                    values['takings'] = (
+                        values['counted'] + values['make_up_amount'])
+            for name in names:
+                result[name][settlement.id] = values[name]
+        return result
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Configuration = pool.get('hall.cash.configuration')
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('number'):
+            company_id = values.get('company', cls.default_company())
+            if company_id is not None:
+                configuration = Configuration(1)
+                if sequence := configuration.get_multivalue(
+                        'settlement_sequence', company=company_id):
+                    values['number'] = sequence.get()
+        return values
+
+    @classmethod
+    def copy(cls, settlements, default=None):
+        if default is None:
+            default = {}
+        else:
+            default = default.copy()
+        default.setdefault('number', None)
+        default.setdefault('checks', None)
+        default.setdefault('make_ups', None)
+        default.setdefault('over_amount', None)
+        default.setdefault('over_registered_by', None)
+        default.setdefault('over_registered_at', None)
+        default.setdefault('confirmed_by', None)
+        default.setdefault('move', None)
+        default.setdefault('waivers.approved_by', None)
+        default.setdefault('waivers.approved_at', None)
+        return super().copy(settlements, default=default)
+
+    @classmethod
+    def check_modification(
+            cls, mode, settlements, values=None, external=False):
+        super().check_modification(
+            mode, settlements, values=values, external=external)
+        if mode == 'delete':
+            for settlement in settlements:
+                if settlement.state != 'draft':
+                    raise SettlementStateError(gettext(
+                            'hall_cash.msg_settlement_delete_draft',
+                            settlement=settlement.rec_name))
+        elif mode == 'write':
+            for settlement in settlements:
+                if settlement.state == 'confirmed':
+                    raise SettlementConfirmedError(gettext(
+                            'hall_cash.msg_settlement_confirmed',
+                            settlement=settlement.rec_name))
+                if (external and settlement.state != 'draft'
+                        and values.keys() - {'checks', 'make_ups'}):
+                    raise SettlementStateError(gettext(
+                            'hall_cash.msg_settlement_edit_draft',
+                            settlement=settlement.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, settlements):
+        for settlement in settlements:
+            if settlement.over_registered_at:
+                raise SettlementStateError(gettext(
+                        'hall_cash.msg_settlement_draft_over_registered',
+                        settlement=settlement.rec_name))
+
+    @classmethod
+    @ModelView.button_action('hall_cash.wizard_import_fees')
+    def import_fees(cls, settlements):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def count(cls, settlements):
+        "Close the count; an over goes to investigating"
+        overs = [
+            s.id for s in settlements
+            if s.state == 'draft' and s.difference > 0]
+        cls._set_counted(settlements)
+        if overs:
+            cls.investigate(cls.browse(overs))
+
+    @classmethod
+    @Workflow.transition('counted')
+    def _set_counted(cls, settlements):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('investigating')
+    def investigate(cls, settlements):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def post_invoices(cls, settlements):
+        "Post the invoices printed but not posted (补销帐) as fees"
+        pool = Pool()
+        InvoiceCheck = pool.get('hall.cash.settlement.check')
+        Fee = pool.get('hall.cash.settlement.fee')
+        checks = InvoiceCheck.search([
+                ('settlement', 'in', [
+                        s.id for s in settlements
+                        if s.state == 'investigating'
+                        and not s.over_registered_at]),
+                ('posted', '=', False),
+                ('fee', '=', None),
+                ])
+        fees = [c.get_fee() for c in checks]
+        Fee.save(fees)
+        for check, fee in zip(checks, fees):
+            check.fee = fee
+        InvoiceCheck.save(checks)
+
+    @classmethod
+    @ModelView.button
+    def register_over(cls, settlements):
+        "Register the unexplained over with the quality post"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        employee = Transaction().context.get('employee')
+        now = datetime.datetime.now()
+        cls.lock(settlements)
+        settlements = [
+            s for s in settlements
+            if s.state == 'investigating' and not s.over_registered_at]
+        for settlement in settlements:
+            over = settlement.takings - settlement.payable
+            if over <= 0:
+                raise OverError(gettext(
+                        'hall_cash.msg_settlement_no_over',
+                        settlement=settlement.rec_name,
+                        difference=Lang.get().currency(
+                            over, settlement.currency)))
+            settlement.over_amount = over
+            settlement.over_registered_by = employee
+            settlement.over_registered_at = now
+        cls.save(settlements)
+
+    @classmethod
+    def check_confirm(cls, settlements):
+        "Check the settlements can be confirmed"
+        pool = Pool()
+        Waiver = pool.get('hall.cash.settlement.waiver')
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+
+        pending = Waiver.search([
+                ('settlement', 'in', [s.id for s in settlements]),
+                ('approved_at', '=', None),
+                ], limit=1)
+        if pending:
+            waiver, = pending
+            raise WaiverApprovalError(gettext(
+                    'hall_cash.msg_settlement_waiver_not_approved',
+                    settlement=waiver.settlement.rec_name,
+                    waiver=waiver.rec_name))
+        for settlement in settlements:
+            difference = settlement.takings - settlement.payable
+
+            def amount(value):
+                return lang.currency(value, settlement.currency)
+            if difference < 0:
+                raise ShortageError(gettext(
+                        'hall_cash.msg_settlement_short',
+                        settlement=settlement.rec_name,
+                        shortage=amount(-difference)))
+            if difference > 0 and settlement.make_up_amount:
+                raise MakeUpError(gettext(
+                        'hall_cash.msg_settlement_make_up_exceeds',
+                        settlement=settlement.rec_name,
+                        excess=amount(difference)))
+            if difference > 0 and settlement.state == 'counted':
+                raise OverError(gettext(
+                        'hall_cash.msg_settlement_over_investigate',
+                        settlement=settlement.rec_name,
+                        over=amount(difference)))
+            if difference > 0 and difference != settlement.over_amount:
+                raise OverError(gettext(
+                        'hall_cash.msg_settlement_over_not_registered',
+                        settlement=settlement.rec_name,
+                        over=amount(difference)))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('confirmed')
+    def confirm(cls, settlements):
+        pool = Pool()
+        Move = pool.get('account.move')
+        # Two users confirming at once: the second waits and finds it done
+        cls.lock(settlements)
+        cls.check_confirm(settlements)
+        moves = cls.get_moves(settlements)
+        Move.save(list(moves.values()))
+        Move.post(list(moves.values()))
+        employee = Transaction().context.get('employee')
+        for settlement in settlements:
+            settlement.move = moves.get(settlement)
+            settlement.confirmed_by = employee
+        cls.save(settlements)
+
+    @classmethod
+    def _get_periods(cls, settlements):
+        "Return the open period per company and date"
+        pool = Pool()
+        Period = pool.get('account.period')
+        keys = {(s.company, s.date) for s in settlements}
+        dates = [d for _, d in keys]
+        periods = Period.search([
+                ('company', 'in', list({c.id for c, _ in keys})),
+                ('start_date', '<=', max(dates)),
+                ('end_date', '>=', min(dates)),
+                ('type', '=', 'standard'),
+                ('state', '=', 'open'),
+                ])
+        result = {}
+        for company, date in keys:
+            for period in periods:
+                if (period.company == company
+                        and period.start_date <= date <= period.end_date):
+                    result[company, date] = period
+                    break
+        return result
+
+    @classmethod
+    def get_line_totals(cls, settlements):
+        """Return the fees per business type and the non-cash per kind
+
+        As dictionaries of settlement id: [(business type id, amount)] and
+        settlement id: {kind: amount}"""
+        pool = Pool()
+        Fee = pool.get('hall.cash.settlement.fee')
+        NonCash = pool.get('hall.cash.settlement.non_cash')
+        cursor = Transaction().connection.cursor()
+        fee = Fee.__table__()
+        non_cash = NonCash.__table__()
+        fees = defaultdict(list)
+        non_cashes = defaultdict(dict)
+        for sub_ids in grouped_slice([s.id for s in settlements]):
+            sub_ids = list(sub_ids)
+            query = fee.select(
+                fee.settlement, fee.business_type,
+                Sum(fee.amount).as_('amount'),
+                where=reduce_ids(fee.settlement, sub_ids),
+                group_by=[fee.settlement, fee.business_type],
+                order_by=[fee.settlement, fee.business_type])
+            if backend.name == 'sqlite':
+                sqlite_apply_types(query, [None, None, 'NUMERIC'])
+            cursor.execute(*query)
+            for settlement_id, type_id, amount in cursor:
+                fees[settlement_id].append((type_id, amount))
+            query = non_cash.select(
+                non_cash.settlement, non_cash.kind,
+                Sum(non_cash.amount).as_('amount'),
+                where=reduce_ids(non_cash.settlement, sub_ids),
+                group_by=[non_cash.settlement, non_cash.kind])
+            if backend.name == 'sqlite':
+                sqlite_apply_types(query, [None, None, 'NUMERIC'])
+            cursor.execute(*query)
+            for settlement_id, kind, amount in cursor:
+                non_cashes[settlement_id][kind] = amount
+        return fees, non_cashes
+
+    @classmethod
+    def get_moves(cls, settlements):
+        "Return the account move of each settlement that moves money"
+        pool = Pool()
+        Configuration = pool.get('hall.cash.configuration')
+        BusinessType = pool.get('hall.cash.business_type')
+        Lang = pool.get('ir.lang')
+        if not settlements:
+            return {}
+
+        configuration = Configuration(1)
+        accounts = {}
+        for company in {s.company for s in settlements}:
+            values = accounts[company] = {}
+            for name in [
+                    'cash_journal', 'card_sales_account', 'waiver_account',
+                    'cash_over_account', 'cheque_account',
+                    'bank_card_account']:
+                values[name] = configuration.get_multivalue(
+                    name, company=company.id)
+        periods = cls._get_periods(settlements)
+
+        fees, non_cashes = cls.get_line_totals(settlements)
+        business_types = {
+            t.id: t for t in BusinessType.browse(
+                list({t for v in fees.values() for t, _ in v}))}
+        totals = cls.get_amounts(
+            settlements, ['cash_amount', 'make_up_amount', 'waiver_amount'])
+
+        lang = Lang.get()
+        moves = {}
+        for settlement in settlements:
+            company = settlement.company
+            config = accounts[company]
+            for name in [
+                    'cash_journal', 'card_sales_account', 'waiver_account',
+                    'cash_over_account']:
+                if not config[name]:
+                    raise CashConfigurationError(gettext(
+                            'hall_cash.msg_configuration_missing',
+                            field=Configuration.__names__(
+                                field=name)['field'],
+                            company=company.rec_name))
+            if not settlement.hall.cash_account:
+                raise CashConfigurationError(gettext(
+                        'hall_cash.msg_hall_cash_account_missing',
+                        hall=settlement.hall.rec_name))
+            period = periods.get((company, settlement.date))
+            if not period:
+                raise CashConfigurationError(gettext(
+                        'hall_cash.msg_settlement_no_period',
+                        settlement=settlement.rec_name,
+                        date=lang.strftime(settlement.date)))
+            cash_account = settlement.hall.cash_account
+            non_cash_amounts = non_cashes[settlement.id]
+            debits = defaultdict(Decimal)
+            debits[cash_account] += (
+                totals['cash_amount'][settlement.id]
+                + totals['make_up_amount'][settlement.id])
+            debits[config['cheque_account'] or cash_account] += (
+                non_cash_amounts.get('cheque', 0))
+            debits[config['bank_card_account'] or cash_account] += (
+                non_cash_amounts.get('bank_card', 0))
+            debits[config['waiver_account']] += (
+                totals['waiver_amount'][settlement.id])
+            credits = []
+            for type_id, amount in fees[settlement.id]:
+                business_type = business_types[type_id]
+                credits.append(
+                    (business_type.account, amount, business_type.name))
+            credits.append(
+                (config['card_sales_account'], settlement.card_sales,
+                    gettext('hall_cash.msg_move_line_card_sales')))
+            credits.append(
+                (config['cash_over_account'], settlement.over_amount,
+                    gettext('hall_cash.msg_move_line_cash_over')))
+            lines = settlement._get_move_lines(debits.items(), credits)
+            if lines:
+                moves[settlement] = settlement._get_move(
+                    config['cash_journal'], period, lines)
+        return moves
+
+    def _get_move_lines(self, debits, credits):
+        pool = Pool()
+        Line = pool.get('account.move.line')
+        round_ = self.company.currency.round
+        lines = []
+        for account, amount in debits:
+            amount = round_(amount or 0)
+            if amount:
+                lines.append(Line(
+                        account=account,
+                        debit=max(amount, 0), credit=max(-amount, 0)))
+        for account, amount, description in credits:
+            amount = round_(amount or 0)
+            if amount:
+                lines.append(Line(
+                        account=account, description=description,
+                        debit=max(-amount, 0), credit=max(amount, 0)))
+        return lines
+
+    def _get_move(self, journal, period, lines):
+        pool = Pool()
+        Move = pool.get('account.move')
+        return Move(
+            company=self.company,
+            journal=journal,
+            period=period,
+            date=self.date,
+            origin=self,
+            description=f'{self.number or ""} {self.clerk.rec_name}'.strip(),
+            lines=lines)
+
+
+class SettlementMixin:
+    "Helpers of the records of a settlement"
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('settlement')
+
+    @fields.depends('settlement', '_parent_settlement.company')
+    def on_change_with_currency(self, name=None):
+        if self.settlement and self.settlement.company:
+            return self.settlement.company.currency
+
+    @fields.depends('settlement', '_parent_settlement.state')
+    def on_change_with_settlement_state(self, name=None):
+        if self.settlement:
+            return self.settlement.state
+
+    @classmethod
+    def get_settlement_states(cls):
+        pool = Pool()
+        Settlement = pool.get('hall.cash.settlement')
+        return Settlement.fields_get(['state'])['state']['selection']
+
+
+class SettlementLineMixin(SettlementMixin):
+    "A line of a settlement, editable in the states of the line"
+    __slots__ = ()
+    _editable_states = {'draft'}
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        for line in lines:
+            state = line.settlement.state
+            if state == 'confirmed':
+                raise SettlementConfirmedError(gettext(
+                        'hall_cash.msg_settlement_confirmed',
+                        settlement=line.settlement.rec_name))
+            if external and state not in cls._editable_states:
+                raise SettlementStateError(gettext(
+                        'hall_cash.msg_settlement_line_state',
+                        settlement=line.settlement.rec_name,
+                        state=line.settlement.state_string))
+
+
+def _settlement_field(states=None):
+    return fields.Many2One(
+        'hall.cash.settlement', "Settlement", required=True,
+        ondelete='CASCADE', states=states)
+
+
+def _line_states(states):
+    return {
+        'readonly': ~Eval('settlement_state', 'draft').in_(states),
+        }
+
+
+class SettlementFee(
+        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
+    __name__ = 'hall.cash.settlement.fee'
+    _amount_checks = {
+        'amount': ('hall_cash.msg_amount_positive', False),
+        }
+
+    settlement = _settlement_field()
+    business_type = fields.Many2One(
+        'hall.cash.business_type', "Business Type", required=True,
+        ondelete='RESTRICT',
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ],
+        states=_line_states(['draft']))
+    amount = Monetary(
+        "Amount", currency='currency', digits='currency', required=True,
+        states=_line_states(['draft']))
+    note = fields.Char("Note", states=_line_states(['draft']))
+    company = fields.Function(
+        fields.Many2One('company.company', "Company"),
+        'on_change_with_company')
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    settlement_state = fields.Function(
+        fields.Selection('get_settlement_states', "Settlement State"),
+        'on_change_with_settlement_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('amount_positive', Check(t, t.amount >= 0),
+                'hall_cash.msg_amount_positive'),
+            ]
+
+    @fields.depends('settlement', '_parent_settlement.company')
+    def on_change_with_company(self, name=None):
+        if self.settlement:
+            return self.settlement.company
+
+
+class SettlementWaiver(
+        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
+    __name__ = 'hall.cash.settlement.waiver'
+    _amount_checks = {
+        'amount': ('hall_cash.msg_amount_positive', False),
+        }
+    _rec_name = 'reason'
+
+    settlement = _settlement_field()
+    reason = fields.Char(
+        "Reason", required=True,
+        states={
+            'readonly': (_line_states(['draft'])['readonly']
+                | Bool(Eval('approved'))),
+            })
+    amount = Monetary(
+        "Amount", currency='currency', digits='currency', required=True,
+        states={
+            'readonly': (_line_states(['draft'])['readonly']
+                | Bool(Eval('approved'))),
+            })
+    approved = fields.Function(
+        fields.Boolean("Approved"), 'on_change_with_approved')
+    approved_by = fields.Many2One(
+        'company.employee', "Approved By", readonly=True)
+    approved_at = fields.DateTime("Approved At", readonly=True)
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    settlement_state = fields.Function(
+        fields.Selection('get_settlement_states', "Settlement State"),
+        'on_change_with_settlement_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('amount_positive', Check(t, t.amount >= 0),
+                'hall_cash.msg_amount_positive'),
+            ]
+        cls._buttons.update({
+                'approve': {
+                    'invisible': (
+                        Bool(Eval('approved'))
+                        | (Eval('settlement_state') == 'confirmed')),
+                    'depends': ['approved', 'settlement_state'],
+                    },
+                })
+
+    @fields.depends('approved_at')
+    def on_change_with_approved(self, name=None):
+        return bool(self.approved_at)
+
+    @classmethod
+    def check_modification(cls, mode, waivers, values=None, external=False):
+        super().check_modification(
+            mode, waivers, values=values, external=external)
+        if mode == 'write' and external:
+            for waiver in waivers:
+                if (waiver.approved_at
+                        and values.keys() & {
+                            'settlement', 'reason', 'amount',
+                            'approved_by', 'approved_at'}):
+                    raise WaiverApprovalError(gettext(
+                            'hall_cash.msg_waiver_approved_edit',
+                            waiver=waiver.rec_name))
+
+    @classmethod
+    def copy(cls, waivers, default=None):
+        if default is None:
+            default = {}
+        else:
+            default = default.copy()
+        default.setdefault('approved_by', None)
+        default.setdefault('approved_at', None)
+        return super().copy(waivers, default=default)
+
+    @classmethod
+    @ModelView.button
+    def approve(cls, waivers):
+        "Approve the waivers as the duty manager"
+        employee = Transaction().context.get('employee')
+        now = datetime.datetime.now()
+        waivers = [
+            w for w in waivers
+            if not w.approved_at and w.settlement.state != 'confirmed']
+        cls.write(waivers, {
+                'approved_by': employee,
+                'approved_at': now,
+                })
+
+
+class SettlementCount(SettlementLineMixin, ModelSQL, ModelView):
+    __name__ = 'hall.cash.settlement.count'
+
+    settlement = _settlement_field()
+    denomination = fields.Numeric(
+        "Denomination", digits=(16, 1), required=True,
+        states={
+            'readonly': Eval('id', -1) >= 0,
+            },
+        help="The value in yuan of the note or coin.")
+    count = fields.Integer(
+        "Count", required=True, states=_line_states(['draft']),
+        help="The number of notes or coins counted.")
+    amount = fields.Function(Monetary(
+            "Amount", currency='currency', digits='currency'),
+        'on_change_with_amount')
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    settlement_state = fields.Function(
+        fields.Selection('get_settlement_states', "Settlement State"),
+        'on_change_with_settlement_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('count_positive', Check(t, t.count >= 0),
+                'hall_cash.msg_count_positive'),
+            ('denomination_unique',
+                Exclude(t,
+                    (t.settlement, Equal), (t.denomination, Equal)),
+                'hall_cash.msg_count_denomination_unique'),
+            ]
+        cls._order.insert(0, ('denomination', 'DESC'))
+
+    @classmethod
+    def default_count(cls):
+        return 0
+
+    @fields.depends('denomination', 'count')
+    def on_change_with_amount(self, name=None):
+        if self.denomination is not None and self.count is not None:
+            return self.denomination * self.count
+
+    @classmethod
+    def validate_fields(cls, counts, field_names):
+        super().validate_fields(counts, field_names)
+        if 'denomination' in field_names:
+            for count in counts:
+                if count.denomination not in DENOMINATIONS:
+                    raise SettlementValidationError(gettext(
+                            'hall_cash.msg_count_denomination',
+                            denomination=count.denomination,
+                            denominations=', '.join(
+                                str(d) for d in DENOMINATIONS)))
+
+
+class SettlementNonCash(
+        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
+    __name__ = 'hall.cash.settlement.non_cash'
+    _amount_checks = {
+        'amount': ('hall_cash.msg_amount_positive', False),
+        }
+
+    settlement = _settlement_field()
+    kind = fields.Selection(
+        NON_CASH_KINDS, "Kind", required=True,
+        states=_line_states(['draft']))
+    reference = fields.Char(
+        "Reference", states=_line_states(['draft']),
+        help="The cheque number or the bank card slip number.")
+    amount = Monetary(
+        "Amount", currency='currency', digits='currency', required=True,
+        states=_line_states(['draft']))
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    settlement_state = fields.Function(
+        fields.Selection('get_settlement_states', "Settlement State"),
+        'on_change_with_settlement_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('amount_positive', Check(t, t.amount >= 0),
+                'hall_cash.msg_amount_positive'),
+            ]
+
+
+class SettlementCheck(
+        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
+    __name__ = 'hall.cash.settlement.check'
+    _amount_checks = {
+        'amount': ('hall_cash.msg_amount_positive', False),
+        }
+    _rec_name = 'invoice_number'
+    _editable_states = {'investigating'}
+
+    settlement = _settlement_field()
+    invoice_number = fields.Char(
+        "Invoice Number", required=True,
+        states=_line_states(['investigating']))
+    amount = Monetary(
+        "Amount Printed", currency='currency', digits='currency',
+        required=True, states=_line_states(['investigating']))
+    posted = fields.Boolean(
+        "Posted", states=_line_states(['investigating']),
+        help="Checked when the invoice is posted in the billing report.")
+    business_type = fields.Many2One(
+        'hall.cash.business_type', "Business Type", ondelete='RESTRICT',
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ],
+        states={
+            'readonly': _line_states(['investigating'])['readonly'],
+            'required': ~Eval('posted'),
+            'invisible': Bool(Eval('posted')),
+            },
+        help="The business the invoice belongs to, "
+        "to post it when it was not.")
+    fee = fields.Many2One(
+        'hall.cash.settlement.fee', "Fee Posted Later", readonly=True,
+        ondelete='RESTRICT',
+        states={
+            'invisible': ~Eval('fee'),
+            },
+        help="The fee added when posting the invoice later (补销帐).")
+    company = fields.Function(
+        fields.Many2One('company.company', "Company"),
+        'on_change_with_company')
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    settlement_state = fields.Function(
+        fields.Selection('get_settlement_states', "Settlement State"),
+        'on_change_with_settlement_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('amount_positive', Check(t, t.amount >= 0),
+                'hall_cash.msg_amount_positive'),
+            ]
+
+    @classmethod
+    def default_posted(cls):
+        return True
+
+    @fields.depends('settlement', '_parent_settlement.company')
+    def on_change_with_company(self, name=None):
+        if self.settlement:
+            return self.settlement.company
+
+    def get_fee(self):
+        "Return the fee line posting the invoice later"
+        pool = Pool()
+        Fee = pool.get('hall.cash.settlement.fee')
+        return Fee(
+            settlement=self.settlement,
+            business_type=self.business_type,
+            amount=self.amount,
+            note=gettext(
+                'hall_cash.msg_fee_posted_later',
+                invoice=self.invoice_number))
+
+
+class MakeUp(AmountCheckMixin, SettlementMixin, ModelSQL, ModelView):
+    __name__ = 'hall.cash.makeup'
+    _amount_checks = {
+        'amount': ('hall_cash.msg_make_up_amount_positive', True),
+        }
+
+    settlement = fields.Many2One(
+        'hall.cash.settlement', "Settlement", required=True,
+        ondelete='RESTRICT',
+        domain=[
+            # Only to choose: the state is checked on saving
+            If(Eval('id', -1) < 0,
+                ('state', 'in', ['counted', 'investigating']),
+                ()),
+            ],
+        states={
+            'readonly': Eval('settlement_state') == 'confirmed',
+            })
+    date = fields.Date(
+        "Date", required=True,
+        states={
+            'readonly': Eval('settlement_state') == 'confirmed',
+            })
+    amount = Monetary(
+        "Amount", currency='currency', digits='currency', required=True,
+        states={
+            'readonly': Eval('settlement_state') == 'confirmed',
+            })
+    cause = fields.Selection(
+        MAKE_UP_CAUSES, "Cause", required=True,
+        states={
+            'readonly': Eval('settlement_state') == 'confirmed',
+            })
+    note = fields.Text(
+        "Note",
+        states={
+            'readonly': Eval('settlement_state') == 'confirmed',
+            })
+    clerk = fields.Function(
+        fields.Many2One('company.employee', "Clerk"),
+        'on_change_with_clerk', searcher='search_settlement_field')
+    hall = fields.Function(
+        fields.Many2One('hall.hall', "Hall"),
+        'on_change_with_hall', searcher='search_settlement_field')
+    settlement_date = fields.Function(
+        fields.Date("Settlement Date"),
+        'on_change_with_settlement_date', searcher='search_settlement_field')
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    settlement_state = fields.Function(
+        fields.Selection('get_settlement_states', "Settlement State"),
+        'on_change_with_settlement_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('amount_positive', Check(t, t.amount > 0),
+                'hall_cash.msg_make_up_amount_positive'),
+            ]
+        cls._order = [
+            ('date', 'DESC'),
+            ('id', 'DESC'),
+            ]
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
+
+    @fields.depends('settlement', '_parent_settlement.clerk')
+    def on_change_with_clerk(self, name=None):
+        if self.settlement:
+            return self.settlement.clerk
+
+    @fields.depends('settlement', '_parent_settlement.hall')
+    def on_change_with_hall(self, name=None):
+        if self.settlement:
+            return self.settlement.hall
+
+    @fields.depends('settlement', '_parent_settlement.date')
+    def on_change_with_settlement_date(self, name=None):
+        if self.settlement:
+            return self.settlement.date
+
+    @classmethod
+    def search_settlement_field(cls, name, clause):
+        nested = clause[0][len(name):]
+        if name == 'settlement_date':
+            name = 'date'
+        return [(f'settlement.{name}{nested}', *clause[1:])]
+
+    def get_rec_name(self, name):
+        return self.settlement.rec_name
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('settlement.rec_name', *clause[1:])]
+
+    @classmethod
+    def check_modification(cls, mode, make_ups, values=None, external=False):
+        super().check_modification(
+            mode, make_ups, values=values, external=external)
+        for make_up in make_ups:
+            state = make_up.settlement.state
+            if state == 'confirmed':
+                raise SettlementConfirmedError(gettext(
+                        'hall_cash.msg_settlement_confirmed',
+                        settlement=make_up.settlement.rec_name))
+            if state not in {'counted', 'investigating'}:
+                raise MakeUpError(gettext(
+                        'hall_cash.msg_make_up_state',
+                        settlement=make_up.settlement.rec_name))
+
+
+class DayReport(ModelSQL, ModelView):
+    "The confirmed settlements of a hall summed per day (营业日报表)"
+    __name__ = 'hall.cash.day_report'
+
+    company = fields.Many2One('company.company', "Company")
+    hall = fields.Many2One('hall.hall', "Hall")
+    date = fields.Date("Date")
+    settlements = fields.Integer("Settlements")
+    fee_amount = Monetary(
+        "Business Fees", currency='currency', digits='currency')
+    card_sales = Monetary(
+        "Card Sales", currency='currency', digits='currency')
+    receivable = Monetary(
+        "Receivable", currency='currency', digits='currency')
+    waiver_amount = Monetary(
+        "Approved Waivers", currency='currency', digits='currency')
+    payable = Monetary(
+        "Payable", currency='currency', digits='currency')
+    takings = Monetary(
+        "Takings", currency='currency', digits='currency',
+        help="The cash and non-cash handed over, make-ups included.")
+    over_amount = Monetary(
+        "Over", currency='currency', digits='currency',
+        help="The over registered with the quality post.")
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"),
+        'on_change_with_currency')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [
+            ('date', 'DESC'),
+            ('hall', 'ASC'),
+            ('id', 'DESC'),
+            ]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Settlement = pool.get('hall.cash.settlement')
+        settlement = Settlement.__table__()
+        queries = Settlement._amount_queries()
+        query = settlement
+        totals = {}
+        for kind, (table, amount, where) in queries.items():
+            total = table.select(
+                table.settlement.as_('settlement'),
+                Sum(amount).as_('amount'),
+                where=where,
+                group_by=[table.settlement])
+            query = query.join(
+                total, 'LEFT', condition=total.settlement == settlement.id)
+            totals[kind] = Coalesce(total.amount, 0)
+        fee_amount = Sum(totals['fee'])
+        card_sales = Sum(settlement.card_sales)
+        waiver_amount = Sum(totals['waiver'])
+        return query.select(
+            Min(settlement.id).as_('id'),
+            settlement.company.as_('company'),
+            settlement.hall.as_('hall'),
+            settlement.date.as_('date'),
+            Count(settlement.id).as_('settlements'),
+            fee_amount.as_('fee_amount'),
+            card_sales.as_('card_sales'),
+            (fee_amount + card_sales).as_('receivable'),
+            waiver_amount.as_('waiver_amount'),
+            (fee_amount + card_sales - waiver_amount).as_('payable'),
+            Sum(totals['cash'] + totals['non_cash'] + totals['make_up']
+                ).as_('takings'),
+            Sum(Coalesce(settlement.over_amount, 0)).as_('over_amount'),
+            where=settlement.state == 'confirmed',
+            group_by=[settlement.company, settlement.hall, settlement.date])
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        return self.company.currency if self.company else None
+
+
+class ImportFeesStart(ModelView):
+    __name__ = 'hall.cash.settlement.import_fees.start'
+
+    file_ = fields.Binary(
+        "File", required=True,
+        help="The billing system's report as a CSV file, "
+        "with a header row naming the columns \"code\" and \"amount\".")
+
+
+class ImportFees(Wizard):
+    "Import the business fees of the billing system's report"
+    __name__ = 'hall.cash.settlement.import_fees'
+
+    start = StateView(
+        'hall.cash.settlement.import_fees.start',
+        'hall_cash.settlement_import_fees_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Import", 'import_', 'tryton-ok', default=True),
+            ])
+    import_ = StateTransition()
+
+    def transition_import_(self):
+        pool = Pool()
+        Fee = pool.get('hall.cash.settlement.fee')
+        InvoiceCheck = pool.get('hall.cash.settlement.check')
+        settlement = self.record
+        if settlement.state != 'draft':
+            raise SettlementStateError(gettext(
+                    'hall_cash.msg_settlement_edit_draft',
+                    settlement=settlement.rec_name))
+        rows = self.read_rows(self.start.file_, settlement)
+        # The fees posted later for an invoice check stay
+        kept = {
+            c.fee for c in InvoiceCheck.search([
+                    ('settlement', '=', settlement.id),
+                    ('fee', '!=', None),
+                    ])}
+        Fee.delete([f for f in settlement.fees if f not in kept])
+        Fee.save([
+                Fee(settlement=settlement, business_type=business_type,
+                    amount=amount)
+                for business_type, amount in rows])
+        return 'end'
+
+    @classmethod
+    def read_rows(cls, data, settlement):
+        """Return the business types and amounts of the CSV file
+
+        Nothing is returned when a row is wrong: the error names it."""
+        pool = Pool()
+        BusinessType = pool.get('hall.cash.business_type')
+        try:
+            text = bytes(data).decode('utf-8-sig')
+        except UnicodeDecodeError:
+            raise ImportFeesError(gettext(
+                    'hall_cash.msg_import_fees_encoding'))
+        reader = csv.reader(io.StringIO(text, newline=''))
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+        except (StopIteration, csv.Error):
+            raise ImportFeesError(gettext('hall_cash.msg_import_fees_header'))
+        if not {'code', 'amount'} <= set(header):
+            raise ImportFeesError(gettext('hall_cash.msg_import_fees_header'))
+        code_index = header.index('code')
+        amount_index = header.index('amount')
+
+        types = {
+            t.code: t for t in BusinessType.search([
+                    ('company', '=', settlement.company.id),
+                    ])}
+        digits = settlement.company.currency.digits
+        rows = []
+        try:
+            for row in reader:
+                number = reader.line_num
+                if not any(c.strip() for c in row):
+                    continue
+                if len(row) != len(header):
+                    raise ImportFeesError(gettext(
+                            'hall_cash.msg_import_fees_row_columns',
+                            row=number, columns=len(header)))
+                code = row[code_index].strip()
+                if code not in types:
+                    raise ImportFeesError(gettext(
+                            'hall_cash.msg_import_fees_row_code',
+                            row=number, code=code))
+                value = row[amount_index].strip().replace(',', '')
+                try:
+                    amount = Decimal(value)
+                except InvalidOperation:
+                    amount = None
+                if (amount is None or not amount.is_finite()
+                        or amount.as_tuple().exponent < -digits):
+                    raise ImportFeesError(gettext(
+                            'hall_cash.msg_import_fees_row_amount',
+                            row=number, amount=row[amount_index]))
+                if amount < 0:
+                    raise ImportFeesError(gettext(
+                            'hall_cash.msg_import_fees_row_negative',
+                            row=number, amount=row[amount_index]))
+                rows.append((types[code], amount))
+        except csv.Error:
+            raise ImportFeesError(gettext(
+                    'hall_cash.msg_import_fees_row_malformed',
+                    row=reader.line_num))
+        if not rows:
+            raise ImportFeesError(gettext('hall_cash.msg_import_fees_empty'))
+        return rows
+
+
+class SettlementReport(CompanyReport):
+    "The day report of a settlement (营业日报表), in duplicate"
+    __name__ = 'hall.cash.settlement'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Settlement = pool.get('hall.cash.settlement')
+        BusinessType = pool.get('hall.cash.business_type')
+        context = super().get_context(records, header, data)
+        for record in records:
+            # A report shows the takings once they cover the payable
+            if record.state != 'confirmed':
+                raise SettlementStateError(gettext(
+                        'hall_cash.msg_settlement_report_confirmed',
+                        settlement=record.rec_name))
+        fees, non_cashes = Settlement.get_line_totals(records)
+        amounts = Settlement.get_amounts(
+            records, ['cash_amount', 'make_up_amount'])
+        business_types = {
+            t.id: t for t in BusinessType.browse(
+                list({t for v in fees.values() for t, _ in v}))}
+        lines = {}
+        for record in records:
+            lines[record.id] = {
+                'fees': [
+                    (business_types[t].name, a) for t, a in fees[record.id]],
+                'cash': (
+                    amounts['cash_amount'][record.id]
+                    + amounts['make_up_amount'][record.id]),
+                'cheque': non_cashes[record.id].get('cheque', 0),
+                'bank_card': non_cashes[record.id].get('bank_card', 0),
+                }
+        context['lines'] = lines
+        context['copies'] = [
+            gettext('hall_cash.msg_report_copy_hall'),
+            gettext('hall_cash.msg_report_copy_quality'),
+            ]
+        return context

@@ -1,0 +1,40 @@
+# This file is part of the hall_cash module.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+
+
+class Hall(metaclass=PoolMeta):
+    __name__ = 'hall.hall'
+
+    cash_account = fields.Many2One(
+        'account.account', "Cash Account", ondelete='RESTRICT',
+        domain=[
+            ('type', '!=', None),
+            ('closed', '!=', True),
+            ('company', '=', Eval('company', -1)),
+            ],
+        help="The cash-in-hand account of the hall (库存现金), debited "
+        "with the takings of its settlements.")
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        if '"employees"' not in cls.domain.help:
+            cls.domain.help += (
+                '\n- "employees" as list of ids of the employees '
+                'the user acts as')
+
+    @classmethod
+    def _get_context(cls, model_name):
+        pool = Pool()
+        User = pool.get('res.user')
+        context = super()._get_context(model_name)
+        context.setdefault('employees', list(User.get_employees()))
+        return context

@@ -1,0 +1,260 @@
+# This file is part of the hall_cash module.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+"""Demo data of the hall cash, shared by the demo command and tests.
+
+``setup_demo_cash`` prepares the accounting of the demo company (chart,
+fiscal year, the hall's cash accounts, the cash configuration and the
+business types of the billing report); ``setup_demo`` adds a few days of
+settlements made by the demo staff.
+"""
+import datetime as dt
+from decimal import Decimal
+
+from proteus import Model
+from proteus.config import get_config
+from trytond.modules.account.tests.tools import (
+    create_chart, create_fiscalyear, get_accounts)
+from trytond.modules.company.tests.tools import get_company
+from trytond.modules.hall_duties.tests.tools import HALL_CODE
+from trytond.modules.hall_duties.tests.tools import (
+    setup_demo as setup_demo_duties)
+from trytond.tests.tools import set_user
+
+__all__ = [
+    'BUSINESS_TYPES', 'DENOMINATIONS', 'count_cash', 'create_settlement',
+    'setup_accounting', 'setup_demo_cash', 'setup_demo']
+
+DENOMINATIONS = [
+    Decimal(d) for d in ['100', '50', '20', '10', '5', '1', '0.5', '0.1']]
+
+# code, name, account code, account name, parent code, type of account code
+BUSINESS_TYPES = [
+    ('HF', '话费', '2.2.5', '话费收入待清算', '2.2.0', '2.2.4'),
+    ('YC', '预存话费', '2.2.6', '预存话费', '2.2.0', '2.2.2'),
+    ('XZ', '新装业务', '4.1.3', '业务收入-新装', '4.1.0', '4.1.2'),
+    ]
+
+
+def _account(code, name, parent_code, type_code, company, config=None):
+    Account = Model.get('account.account', config=config)
+    accounts = Account.find([
+            ('company', '=', company.id),
+            ('code', '=', code),
+            ])
+    if accounts:
+        account, = accounts
+        return account
+    parent, = Account.find([
+            ('company', '=', company.id),
+            ('code', '=', parent_code),
+            ])
+    typed, = Account.find([
+            ('company', '=', company.id),
+            ('code', '=', type_code),
+            ])
+    account = Account(
+        code=code, name=name, parent=parent, type=typed.type,
+        company=company)
+    account.save()
+    return account
+
+
+def setup_accounting(company=None, today=None, config=None):
+    """Create the chart, the fiscal year, the cash accounts of the halls,
+    the cash configuration and the business types"""
+    Hall = Model.get('hall.hall', config=config)
+    Journal = Model.get('account.journal', config=config)
+    Configuration = Model.get('hall.cash.configuration', config=config)
+    BusinessType = Model.get('hall.cash.business_type', config=config)
+    Currency = Model.get('currency.currency', config=config)
+    if company is None:
+        company = get_company(config=config)
+
+    currency = Currency(company.currency.id)
+    if not currency.symbol:
+        currency.symbol = '¥'
+        currency.save()
+
+    if config is None:
+        config = get_config()
+    # The account tools find their records by English names
+    with config.set_context(language='en'):
+        fiscalyear = create_fiscalyear(company, today=today, config=config)
+        fiscalyear.click('create_period')
+        create_chart(company, config=config)
+
+    for hall in Hall.find([('company', '=', company.id)]):
+        hall.cash_account = _account(
+            f'1.1.5.{hall.code}', f'库存现金-{hall.name}', '1.1.0', '1.1.1',
+            company, config=config)
+        hall.save()
+    cheque = _account(
+        '1.1.6', '库存支票', '1.1.0', '1.1.1', company, config=config)
+    bank_card = _account(
+        '1.1.7', '银行卡待清算', '1.1.0', '1.1.1', company, config=config)
+    card_sales = _account(
+        '4.1.4', '卡类销售收入', '4.1.0', '4.1.1', company, config=config)
+    waiver = _account(
+        '5.2.4', '业务减免', '5.2.0', '5.2.2', company, config=config)
+    over = _account(
+        '6.1.3', '现金长款收入', '6.1.0', '6.1.1', company, config=config)
+
+    journal = Journal(name='营业厅收款', code='YYT', type='cash')
+    journal.save()
+
+    configuration = Configuration(1)
+    configuration.cash_journal = journal
+    configuration.card_sales_account = card_sales
+    configuration.waiver_account = waiver
+    configuration.cash_over_account = over
+    configuration.cheque_account = cheque
+    configuration.bank_card_account = bank_card
+    configuration.save()
+
+    for code, name, a_code, a_name, parent, type_code in BUSINESS_TYPES:
+        BusinessType(
+            code=code, name=name, company=company,
+            account=_account(
+                a_code, a_name, parent, type_code, company,
+                config=config)).save()
+    return get_accounts(company, config=config)
+
+
+def setup_demo_cash(config=None):
+    "The demo hall and staff with the accounting of the cash"
+    BusinessType = Model.get('hall.cash.business_type', config=config)
+    setup_demo_duties(config=config)
+    if config is None:
+        config = get_config()
+    if BusinessType.find():
+        return
+    setup_accounting(config=config)
+
+
+def count_cash(settlement, amount):
+    "Fill the cash count of the settlement with the notes making amount"
+    amount = Decimal(amount)
+    counts = {}
+    for denomination in DENOMINATIONS:
+        counts[denomination] = int(amount // denomination)
+        amount -= counts[denomination] * denomination
+    assert not amount, amount
+    for line in settlement.counts:
+        line.count = counts[line.denomination]
+
+
+def create_settlement(
+        clerk, date, shift, fees, card_sales=0, waivers=(), cash=None,
+        non_cash=(), config=None):
+    """Create a settlement of clerk
+
+    fees is a list of (business type code, amount), waivers of (reason,
+    amount), non_cash of (kind, reference, amount); cash defaults to the
+    payable less the non-cash takings."""
+    Settlement = Model.get('hall.cash.settlement', config=config)
+    BusinessType = Model.get('hall.cash.business_type', config=config)
+    types = {t.code: t for t in BusinessType.find([])}
+
+    settlement = Settlement(clerk=clerk, date=date, shift=shift)
+    for code, amount in fees:
+        fee = settlement.fees.new()
+        fee.business_type = types[code]
+        fee.amount = Decimal(amount)
+    settlement.card_sales = Decimal(card_sales)
+    for reason, amount in waivers:
+        settlement.waivers.new(reason=reason, amount=Decimal(amount))
+    for kind, reference, amount in non_cash:
+        settlement.non_cash.new(
+            kind=kind, reference=reference, amount=Decimal(amount))
+    if cash is None:
+        cash = (sum((Decimal(a) for _, a in fees), Decimal(0))
+            + Decimal(card_sales)
+            - sum((Decimal(a) for _, a in waivers), Decimal(0))
+            - sum((Decimal(a) for _, _, a in non_cash), Decimal(0)))
+    count_cash(settlement, cash)
+    settlement.save()
+    return settlement
+
+
+def setup_demo(config=None):
+    "The cash demo: accounting and three days of the two clerks' takings"
+    Settlement = Model.get('hall.cash.settlement', config=config)
+    User = Model.get('res.user', config=config)
+    Employee = Model.get('company.employee', config=config)
+    MakeUp = Model.get('hall.cash.makeup', config=config)
+    Waiver = Model.get('hall.cash.settlement.waiver', config=config)
+    BusinessType = Model.get('hall.cash.business_type', config=config)
+    Date = Model.get('ir.date', config=config)
+    setup_demo_cash(config=config)
+    if config is None:
+        config = get_config()
+    if Settlement.find([]):
+        return
+    admin = config.user
+    users = {u.login: u for u in User.find([])}
+    clerks = {
+        e.badge: e for e in Employee.find([
+                ('hall.code', '=', HALL_CODE)])}
+    today = Date.today({})
+
+    # (days ago, login, badge, shift, fees, card sales, waivers, cash,
+    #  non-cash)
+    days = [
+        (3, 'frontdesk1', '1001', 'morning',
+            [('HF', '3250.5'), ('YC', '1800'), ('XZ', '120')], '450',
+            [], None, []),
+        (3, 'frontdesk2', '1002', 'afternoon',
+            [('HF', '2760'), ('YC', '2300')], '300',
+            [('老年用户月租减免', '20')], None,
+            [('bank_card', 'POS-0311', '1000')]),
+        (2, 'frontdesk1', '1001', 'morning',
+            [('HF', '4120.3'), ('XZ', '240')], '600', [], None,
+            [('cheque', 'ZP-20881', '1500')]),
+        (2, 'frontdesk2', '1002', 'afternoon',
+            [('HF', '1980'), ('YC', '1500')], '150', [], '3580', []),
+        (1, 'frontdesk1', '1001', 'morning',
+            [('HF', '2890'), ('YC', '2100'), ('XZ', '120')], '500', [],
+            '5670', []),
+        (1, 'frontdesk2', '1002', 'afternoon',
+            [('HF', '3305.8'), ('YC', '900')], '250', [], None, []),
+        ]
+    for (ago, login, badge, shift, fees, card_sales, waivers, cash,
+            non_cash) in days:
+        date = today - dt.timedelta(days=ago)
+        set_user(users[login], config=config)
+        settlement = create_settlement(
+            clerks[badge], date, shift, fees, card_sales=card_sales,
+            waivers=waivers, cash=cash, non_cash=non_cash, config=config)
+        settlement.click('count')
+        if waivers:
+            # Records keep the context of their user: reload them
+            set_user(users['director'], config=config)
+            for waiver in Waiver.find([('settlement', '=', settlement.id)]):
+                waiver.click('approve')
+            set_user(users[login], config=config)
+        settlement = Settlement(settlement.id)
+        if settlement.state == 'investigating':
+            # Over: the clerk finds an invoice printed but not posted
+            check = settlement.checks.new(
+                invoice_number='04418823', amount=Decimal(60),
+                posted=False)
+            check.business_type, = BusinessType.find([('code', '=', 'XZ')])
+            settlement.save()
+            settlement.click('post_invoices')
+        elif settlement.difference < 0:
+            make_up = MakeUp(
+                settlement=settlement, amount=-settlement.difference,
+                cause='not_collected', date=date,
+                note='销帐后未收款, 当日补交')
+            make_up.save()
+        settlement = Settlement(settlement.id)
+        settlement.click('confirm')
+
+    # Today's morning is counted, waiting for confirmation
+    set_user(users['frontdesk1'], config=config)
+    settlement = create_settlement(
+        clerks['1001'], today, 'morning',
+        [('HF', '1560'), ('YC', '800')], card_sales='200', config=config)
+    settlement.click('count')
+    set_user(admin, config=config)
