@@ -19,6 +19,7 @@ from trytond.model import (
     fields)
 from trytond.modules.company import CompanyReport
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.hall_duties.roster import SHIFTS
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids, sqlite_apply_types
@@ -29,13 +30,6 @@ from .exceptions import (
     CashConfigurationError, ImportFeesError, MakeUpError, OverError,
     SettlementConfirmedError, SettlementStateError, SettlementValidationError,
     ShortageError, WaiverApprovalError)
-
-# The shifts of the hall rota
-SHIFTS = [
-    ('morning', "Morning"),
-    ('afternoon', "Afternoon"),
-    ('full', "Full Day"),
-    ]
 
 # The notes and coins counted at the counter, in yuan
 DENOMINATIONS = [

@@ -2,7 +2,7 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 from trytond.model import fields
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
 
@@ -19,22 +19,3 @@ class Hall(metaclass=PoolMeta):
         help="The cash-in-hand account of the hall (库存现金), debited "
         "with the takings of its settlements.")
 
-
-class Rule(metaclass=PoolMeta):
-    __name__ = 'ir.rule'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        if '"employees"' not in cls.domain.help:
-            cls.domain.help += (
-                '\n- "employees" as list of ids of the employees '
-                'the user acts as')
-
-    @classmethod
-    def _get_context(cls, model_name):
-        pool = Pool()
-        User = pool.get('res.user')
-        context = super()._get_context(model_name)
-        context.setdefault('employees', list(User.get_employees()))
-        return context
