@@ -7,7 +7,7 @@ import io
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from sql import Null
+from sql import For, Literal, Null
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Coalesce
 from sql.operators import Equal
@@ -663,12 +663,48 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('confirmed')
     def confirm(cls, settlements):
+        # Two users confirming at once: the second waits for the lock and
+        # finds the settlement confirmed
+        cls.lock_wait(settlements)
+        for settlement in settlements:
+            if settlement.state == 'confirmed':
+                raise SettlementStateError(gettext(
+                        'hall_cash.msg_settlement_already_confirmed',
+                        settlement=settlement.rec_name))
+            if settlement.state not in {'counted', 'investigating'}:
+                raise SettlementStateError(gettext(
+                        'hall_cash.msg_settlement_confirm_state',
+                        settlement=settlement.rec_name,
+                        state=settlement.state_string))
+        cls._confirm(settlements)
+
+    @classmethod
+    def lock_wait(cls, settlements):
+        """Lock the settlements, waiting for the transaction holding them
+
+        Model.lock() takes the locks when the call is run again and gives
+        up after a fraction of a second: a second user confirming would get
+        a database error.  Once the lock is obtained, a settlement changed
+        in the meantime makes the call run again and read it afresh."""
+        transaction = Transaction()
+        if not transaction.database.has_select_for():
+            cls.lock(settlements)
+            return
+        cursor = transaction.connection.cursor()
+        table = cls.__table__()
+        for sub_ids in grouped_slice(sorted(map(int, settlements))):
+            cursor.execute(*table.select(
+                    Literal(1),
+                    where=reduce_ids(table.id, sub_ids),
+                    order_by=[table.id],
+                    for_=For('UPDATE')))
+
+    @classmethod
+    @Workflow.transition('confirmed')
+    def _confirm(cls, settlements):
         pool = Pool()
         Move = pool.get('account.move')
-        # Two users confirming at once: the second waits and finds it done
-        cls.lock(settlements)
         cls.check_confirm(settlements)
         moves = cls.get_moves(settlements)
         Move.save(list(moves.values()))

@@ -1,0 +1,211 @@
+# This file is part of the hall_cash module.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+import datetime as dt
+import threading
+import time
+import unittest
+from decimal import Decimal
+
+from trytond import backend
+from trytond.config import config
+from trytond.exceptions import UserError
+from trytond.modules.account.tests import create_chart, get_fiscalyear
+from trytond.modules.company.tests import create_company, create_employee
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    DB_NAME, USER, activate_module, drop_db)
+from trytond.transaction import Transaction, TransactionError
+
+
+def call(func, *args, context=None, before=None):
+    """Call func in a committed transaction as the dispatcher does
+
+    Each attempt is a new transaction; it is run again with the locks the
+    call asks for, or after a database operational error.  before is called
+    in the first attempt only, before func."""
+    retry = config.getint('database', 'retry')
+    extras = {}
+    count = 0
+    while True:
+        if count:
+            time.sleep(0.02 * count)
+        with Transaction().start(
+                DB_NAME, USER, context=context, **extras) as transaction:
+            try:
+                if before:
+                    before()
+                    before = None
+                result = func(*args)
+            except TransactionError as exception:
+                transaction.rollback()
+                exception.fix(extras)
+                continue
+            except backend.DatabaseOperationalError:
+                if count < retry:
+                    transaction.rollback()
+                    count += 1
+                    continue
+                raise
+            transaction.commit()
+        return result
+
+
+@unittest.skipIf(
+    backend.name != 'postgresql',
+    "SQLite runs one writing transaction at a time: no concurrent confirm")
+class HallCashConcurrencyTestCase(unittest.TestCase):
+    "Test Hall Cash settlements confirmed by two users at once"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # A transaction run again for a lock that another one holds tries
+        # to take it for about 0.2 s with the default five retries: less
+        # than the first confirmation holds the post number sequence of
+        # the journal, so the second user would get the database error
+        cls._retry = config.get('database', 'retry')
+        config.set('database', 'retry', '20')
+        drop_db()
+        activate_module(['hall_cash'])
+        cls.context = call(cls.create_configuration)
+        # The first move of a journal in a period creates the journal period
+        # under a table lock that is tested by the core modules
+        call(cls.confirm_first, context=cls.context)
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        config.set('database', 'retry', cls._retry)
+        # The records of the tests are committed
+        drop_db()
+
+    @classmethod
+    def create_configuration(cls):
+        "Create a company with its accounts and a hall; return the context"
+        pool = Pool()
+        Hall = pool.get('hall.hall')
+        Account = pool.get('account.account')
+        Journal = pool.get('account.journal')
+        BusinessType = pool.get('hall.cash.business_type')
+        Configuration = pool.get('hall.cash.configuration')
+        User = pool.get('res.user')
+        company = create_company()
+        User.write([User(USER)], {
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                })
+        with Transaction().set_context(
+                company=company.id, companies=[company.id]):
+            create_chart(company)
+            fiscalyear = get_fiscalyear(company)
+            fiscalyear.save()
+            fiscalyear.create_period([fiscalyear])
+            cash, = Account.search([('code', '=', '1.1.1')])
+            revenue, = Account.search([('code', '=', '4.1.2')])
+            expense, = Account.search([('code', '=', '5.1.3')])
+            other_revenue, = Account.search([('code', '=', '6.1.1')])
+            journal, = Journal.search([('code', '=', 'CASH')])
+            configuration = Configuration(1)
+            configuration.cash_journal = journal
+            configuration.card_sales_account = other_revenue
+            configuration.waiver_account = expense
+            configuration.cash_over_account = other_revenue
+            configuration.save()
+            hall = Hall(name="Hall", code='H1', cash_account=cash)
+            hall.save()
+            clerk = create_employee(company, name="Clerk")
+            clerk.hall = hall
+            clerk.save()
+            business_type = BusinessType(
+                code='HF', name="Bills", account=revenue)
+            business_type.save()
+        cls.hall, cls.clerk, cls.business_type = (
+            hall.id, clerk.id, business_type.id)
+        return {
+            'company': company.id,
+            'companies': [company.id],
+            'employee': clerk.id,
+            }
+
+    @classmethod
+    def confirm_first(cls):
+        Settlement = Pool().get('hall.cash.settlement')
+        Settlement.confirm(Settlement.browse([
+                    cls.create_counted('afternoon')]))
+
+    @classmethod
+    def create_counted(cls, shift):
+        "Return the id of a new counted settlement of the shift"
+        pool = Pool()
+        Settlement = pool.get('hall.cash.settlement')
+        settlement = Settlement(
+            hall=cls.hall, clerk=cls.clerk, date=dt.date.today(),
+            shift=shift, card_sales=Decimal('5'))
+        settlement.fees = [{
+                'business_type': cls.business_type,
+                'amount': Decimal('30'),
+                }]
+        settlement.counts = [
+            {'denomination': Decimal('10'), 'count': 3},
+            {'denomination': Decimal('5'), 'count': 1},
+            ]
+        settlement.save()
+        Settlement.count([settlement])
+        assert settlement.state == 'counted'
+        return settlement.id
+
+    def run_concurrently(self, method, ids):
+        """Call the button in two threads; return their results
+
+        Both threads read the settlements before either calls the button."""
+        barrier = threading.Barrier(2)
+        results = [None, None]
+
+        def button(ids):
+            Settlement = Pool().get('hall.cash.settlement')
+            getattr(Settlement, method)(Settlement.browse(ids))
+
+        def read():
+            Settlement = Pool().get('hall.cash.settlement')
+            self.assertEqual(
+                {s.state for s in Settlement.browse(ids)}, {'counted'})
+            barrier.wait(timeout=30)
+
+        def target(i):
+            try:
+                call(button, ids, context=self.context, before=read)
+            except Exception as exception:
+                results[i] = exception
+            else:
+                results[i] = 'done'
+        threads = [
+            threading.Thread(target=target, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        return results
+
+    def test_confirm_concurrently(self):
+        "Two users confirm a settlement at once: it is booked once"
+        settlement_id = call(
+            self.create_counted, 'morning', context=self.context)
+
+        results = self.run_concurrently('confirm', [settlement_id])
+
+        self.assertIn('done', results)
+        error, = [r for r in results if r != 'done']
+        self.assertIsInstance(error, UserError)
+        self.assertIn("has already been confirmed", error.message)
+        with Transaction().start(DB_NAME, USER, context=self.context):
+            pool = Pool()
+            Settlement = pool.get('hall.cash.settlement')
+            Move = pool.get('account.move')
+            settlement = Settlement(settlement_id)
+            self.assertEqual(settlement.state, 'confirmed')
+            moves = Move.search([
+                    ('origin', '=', str(settlement)),
+                    ])
+            self.assertEqual(moves, [settlement.move])
+            self.assertEqual(settlement.move.state, 'posted')
