@@ -414,7 +414,7 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         for kind in kinds:
             table, amount, where = queries[kind]
             result = totals[kind] = defaultdict(Decimal)
-            for sub_ids in grouped_slice(ids):
+            for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
                 clause = reduce_ids(table.settlement, sub_ids)
                 if where is not None:
                     clause &= where
@@ -693,7 +693,8 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
             return
         cursor = transaction.connection.cursor()
         table = cls.__table__()
-        for sub_ids in grouped_slice(sorted(map(int, settlements))):
+        for sub_ids in grouped_slice(
+                sorted(map(int, settlements)), backend.MAX_QUERY_PARAMS):
             cursor.execute(*table.select(
                     Literal(1),
                     where=reduce_ids(table.id, sub_ids),
@@ -752,7 +753,8 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         non_cash = NonCash.__table__()
         fees = defaultdict(list)
         non_cashes = defaultdict(dict)
-        for sub_ids in grouped_slice([s.id for s in settlements]):
+        for sub_ids in grouped_slice(
+                [s.id for s in settlements], backend.MAX_QUERY_PARAMS):
             sub_ids = list(sub_ids)
             query = fee.select(
                 fee.settlement, fee.business_type,

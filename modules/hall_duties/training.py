@@ -9,6 +9,7 @@ from sql import Literal
 from sql.aggregate import Count
 from sql.operators import Equal
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Exclude, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
@@ -275,7 +276,7 @@ class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         tasks = session_tasks(halls)
 
         existing = set()
-        for sub_plans in grouped_slice(plans):
+        for sub_plans in grouped_slice(plans, backend.MAX_QUERY_PARAMS):
             for session in Session.search([
                         ('plan', 'in', [p.id for p in sub_plans]),
                         ('kind', 'in', [k for k, _ in SESSION_TASKS]),
@@ -404,7 +405,7 @@ class TrainingSession(ModelSQL, ModelView):
         attendance = Attendance.__table__()
         cursor = Transaction().connection.cursor()
         counts = dict.fromkeys(map(int, sessions), 0)
-        for sub_ids in grouped_slice(list(counts)):
+        for sub_ids in grouped_slice(list(counts), backend.MAX_QUERY_PARAMS):
             cursor.execute(*attendance.select(
                     attendance.session, Count(attendance.id),
                     where=reduce_ids(attendance.session, sub_ids)
