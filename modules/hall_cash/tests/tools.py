@@ -99,6 +99,8 @@ def setup_accounting(company=None, today=None, config=None):
         '5.2.4', '业务减免', '5.2.0', '5.2.2', company, config=config)
     over = _account(
         '6.1.3', '现金长款收入', '6.1.0', '6.1.1', company, config=config)
+    safe = _account(
+        '1.1.8', '库存现金-保险柜', '1.1.0', '1.1.1', company, config=config)
 
     journal = Journal(name='营业厅收款', code='YYT', type='cash')
     journal.save()
@@ -110,6 +112,7 @@ def setup_accounting(company=None, today=None, config=None):
     configuration.cash_over_account = over
     configuration.cheque_account = cheque
     configuration.bank_card_account = bank_card
+    configuration.safe_account = safe
     configuration.save()
 
     for code, name, a_code, a_name, parent, type_code in BUSINESS_TYPES:
