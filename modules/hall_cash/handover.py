@@ -287,27 +287,39 @@ class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         "Return the move of the cash from the hall to the safe"
         pool = Pool()
         Configuration = pool.get('hall.cash.configuration')
-        Period = pool.get('account.period')
+        Settlement = pool.get('hall.cash.settlement')
         Move = pool.get('account.move')
         Line = pool.get('account.move.line')
+        Lang = pool.get('ir.lang')
+        handovers = [h for h in handovers if h.cash_amount]
+        if not handovers:
+            return {}
         configuration = Configuration(1)
+        accounts = {}
+        for company in {h.company for h in handovers}:
+            accounts[company] = (
+                configuration.get_multivalue(
+                    'cash_journal', company=company.id),
+                configuration.get_multivalue(
+                    'safe_account', company=company.id))
+        periods = Settlement._get_periods(handovers)
+        lang = Lang.get()
         moves = {}
         for handover in handovers:
             amount = handover.cash_amount
-            if not amount:
-                continue
             company = handover.company
-            journal = configuration.get_multivalue(
-                'cash_journal', company=company.id)
-            safe = configuration.get_multivalue(
-                'safe_account', company=company.id)
+            journal, safe = accounts[company]
             cash = handover.hall.cash_account
             if not journal or not safe or not cash:
                 raise CashConfigurationError(gettext(
                         'hall_cash.msg_handover_account_missing',
                         hall=handover.hall.rec_name))
-            period = Period.find(
-                company.id, date=handover.date, test_state=True)
+            period = periods.get((company, handover.date))
+            if not period:
+                raise CashConfigurationError(gettext(
+                        'hall_cash.msg_handover_no_period',
+                        handover=handover.rec_name,
+                        date=lang.strftime(handover.date)))
             moves[handover] = Move(
                 company=company,
                 journal=journal,

@@ -189,6 +189,7 @@ def setup_demo(config=None):
     Waiver = Model.get('hall.cash.settlement.waiver', config=config)
     BusinessType = Model.get('hall.cash.business_type', config=config)
     Date = Model.get('ir.date', config=config)
+    Handover = Model.get('hall.cash.handover', config=config)
     setup_demo_cash(config=config)
     if config is None:
         config = get_config()
@@ -222,6 +223,7 @@ def setup_demo(config=None):
         (1, 'frontdesk2', '1002', 'afternoon',
             [('HF', '3305.8'), ('YC', '900')], '250', [], None, []),
         ]
+    confirmed = {}
     for (ago, login, badge, shift, fees, card_sales, waivers, cash,
             non_cash) in days:
         date = today - dt.timedelta(days=ago)
@@ -253,6 +255,28 @@ def setup_demo(config=None):
             make_up.save()
         settlement = Settlement(settlement.id)
         settlement.click('confirm')
+        confirmed[ago, login] = settlement
+
+    # The first day's cash of 王丽 handed over and received in the safe
+    set_user(users['frontdesk1'], config=config)
+    settlement = Settlement(confirmed[3, 'frontdesk1'].id)
+    handover = Handover(date=settlement.date)
+    handover.receiver = clerks['1008']
+    handover.settlements.append(settlement)
+    count_cash(
+        handover, settlement.cash_amount + settlement.make_up_amount)
+    handover.save()
+    handover.click('hand')
+    set_user(users['quality'], config=config)
+    Handover(handover.id).click('receive')
+
+    # Yesterday's takings of 王丽 kept overnight with the approval
+    set_user(users['frontdesk1'], config=config)
+    settlement = Settlement(confirmed[1, 'frontdesk1'].id)
+    settlement.retention_reason = '质量管理员已下班，保险柜已封存'
+    settlement.save()
+    set_user(users['director'], config=config)
+    Settlement(settlement.id).click('approve_retention')
 
     # Today's morning is counted, waiting for confirmation
     set_user(users['frontdesk1'], config=config)
