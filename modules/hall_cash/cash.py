@@ -44,7 +44,7 @@ STATES = [
     ]
 
 # The states of a settlement nobody edits
-CLOSED_STATES = {'confirmed', 'handed'}
+CLOSED_STATES = ['confirmed', 'handed']
 
 NON_CASH_KINDS = [
     ('cheque', "Cheque"),
@@ -1122,8 +1122,7 @@ class SettlementWaiver(
                 'approve': {
                     'invisible': (
                         Bool(Eval('approved'))
-                        | Eval('settlement_state').in_(
-                            list(CLOSED_STATES))),
+                        | Eval('settlement_state').in_(CLOSED_STATES)),
                     'depends': ['approved', 'settlement_state'],
                     },
                 })
@@ -1360,27 +1359,27 @@ class MakeUp(AmountCheckMixin, SettlementMixin, ModelSQL, ModelView):
                 ()),
             ],
         states={
-            'readonly': Eval('settlement_state').in_(list(CLOSED_STATES)),
+            'readonly': Eval('settlement_state').in_(CLOSED_STATES),
             })
     date = fields.Date(
         "Date", required=True,
         states={
-            'readonly': Eval('settlement_state').in_(list(CLOSED_STATES)),
+            'readonly': Eval('settlement_state').in_(CLOSED_STATES),
             })
     amount = Monetary(
         "Amount", currency='currency', digits='currency', required=True,
         states={
-            'readonly': Eval('settlement_state').in_(list(CLOSED_STATES)),
+            'readonly': Eval('settlement_state').in_(CLOSED_STATES),
             })
     cause = fields.Selection(
         MAKE_UP_CAUSES, "Cause", required=True,
         states={
-            'readonly': Eval('settlement_state').in_(list(CLOSED_STATES)),
+            'readonly': Eval('settlement_state').in_(CLOSED_STATES),
             })
     note = fields.Text(
         "Note",
         states={
-            'readonly': Eval('settlement_state').in_(list(CLOSED_STATES)),
+            'readonly': Eval('settlement_state').in_(CLOSED_STATES),
             })
     clerk = fields.Function(
         fields.Many2One('company.employee', "Clerk"),
@@ -1531,7 +1530,7 @@ class DayReport(ModelSQL, ModelView):
             Sum(totals['cash'] + totals['non_cash'] + totals['make_up']
                 ).as_('takings'),
             Sum(Coalesce(settlement.over_amount, 0)).as_('over_amount'),
-            where=settlement.state.in_(list(CLOSED_STATES)),
+            where=settlement.state.in_(CLOSED_STATES),
             group_by=[settlement.company, settlement.hall, settlement.date])
 
     @fields.depends('company')
