@@ -28,8 +28,8 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import (
     CashConfigurationError, ImportFeesError, MakeUpError, OverError,
-    SettlementConfirmedError, SettlementStateError, SettlementValidationError,
-    ShortageError, WaiverApprovalError)
+    RetentionError, SettlementConfirmedError, SettlementStateError,
+    SettlementValidationError, ShortageError, WaiverApprovalError)
 
 # The notes and coins counted at the counter, in yuan
 DENOMINATIONS = [
@@ -40,7 +40,11 @@ STATES = [
     ('counted', "Counted"),
     ('investigating', "Investigating"),
     ('confirmed', "Confirmed"),
+    ('handed', "Handed Over"),
     ]
+
+# The states of a settlement nobody edits
+CLOSED_STATES = ['confirmed', 'handed']
 
 NON_CASH_KINDS = [
     ('cheque', "Cheque"),
@@ -178,7 +182,8 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         states={
             'readonly': ((Eval('state') != 'investigating')
                 | Bool(Eval('over_registered_at'))),
-            'invisible': ~Eval('state').in_(['investigating', 'confirmed']),
+            'invisible': ~Eval('state').in_(
+                ['investigating', 'confirmed', 'handed']),
             },
         help="The invoices printed against the postings in the billing "
         "report.")
@@ -257,6 +262,35 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         states={
             'invisible': ~Eval('move'),
             })
+    handovers = fields.Many2Many(
+        'hall.cash.handover-hall.cash.settlement', 'settlement', 'handover',
+        "Handovers", readonly=True,
+        states={
+            'invisible': ~Eval('handovers'),
+            })
+    retained = fields.Function(fields.Boolean(
+            "Retained Overnight",
+            help="Confirmed but not handed over by the end of its day."),
+        'get_retained', searcher='search_retained')
+    retention_reason = fields.Char(
+        "Retention Reason",
+        states={
+            'readonly': (~Eval('retained')
+                | Bool(Eval('retention_approved_at'))),
+            'invisible': ~Eval('retained'),
+            'required': Bool(Eval('retention_approved_at')),
+            },
+        help="Why the takings stay with the clerk overnight.")
+    retention_approved_by = fields.Many2One(
+        'company.employee', "Retention Approved By", readonly=True,
+        states={
+            'invisible': ~Eval('retention_approved_at'),
+            })
+    retention_approved_at = fields.DateTime(
+        "Retention Approved At", readonly=True,
+        states={
+            'invisible': ~Eval('retention_approved_at'),
+            })
     state = fields.Selection(
         STATES, "State", readonly=True, required=True, sort=False)
     state_string = state.translated('state')
@@ -265,6 +299,11 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         'on_change_with_currency')
 
     del _states
+
+    # The fields a user may write on a closed settlement
+    _closed_writable = {'retention_reason'}
+    _closed_writable_internal = _closed_writable | {
+        'state', 'retention_approved_by', 'retention_approved_at'}
 
     @classmethod
     def __setup__(cls):
@@ -294,6 +333,7 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
             ('investigating', 'draft'),
             ('counted', 'confirmed'),
             ('investigating', 'confirmed'),
+            ('confirmed', 'handed'),
             }
         cls._buttons.update({
                 'draft': {
@@ -335,7 +375,20 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
                     'icon': 'tryton-ok',
                     'depends': ['state'],
                     },
+                'approve_retention': {
+                    'invisible': (~Eval('retained')
+                        | Bool(Eval('retention_approved_at'))),
+                    'depends': ['retained', 'retention_approved_at'],
+                    },
                 })
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual',
+                If(Eval('retained') & ~Eval('retention_approved_at'),
+                    'danger', '')),
+            ]
 
     @classmethod
     def default_company(cls):
@@ -380,6 +433,30 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
     def on_change_clerk(self):
         if self.clerk and self.clerk.hall:
             self.hall = self.clerk.hall
+
+    @classmethod
+    def get_retained(cls, settlements, name):
+        today = Pool().get('ir.date').today()
+        return {
+            s.id: s.state == 'confirmed' and s.date < today
+            for s in settlements}
+
+    @classmethod
+    def search_retained(cls, name, clause):
+        _, operator, value = clause
+        today = Pool().get('ir.date').today()
+        if operator not in {'=', '!='}:
+            raise NotImplementedError
+        retained = [
+            ('state', '=', 'confirmed'),
+            ('date', '<', today),
+            ]
+        if (operator == '=') == bool(value):
+            return retained
+        return ['OR',
+            ('state', '!=', 'confirmed'),
+            ('date', '>=', today),
+            ]
 
     @classmethod
     def _amount_queries(cls):
@@ -507,6 +584,10 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         default.setdefault('over_registered_at', None)
         default.setdefault('confirmed_by', None)
         default.setdefault('move', None)
+        default.setdefault('handovers', None)
+        default.setdefault('retention_reason', None)
+        default.setdefault('retention_approved_by', None)
+        default.setdefault('retention_approved_at', None)
         default.setdefault('waivers.approved_by', None)
         default.setdefault('waivers.approved_at', None)
         return super().copy(settlements, default=default)
@@ -524,7 +605,18 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
                             settlement=settlement.rec_name))
         elif mode == 'write':
             for settlement in settlements:
-                if settlement.state == 'confirmed':
+                if settlement.state in CLOSED_STATES:
+                    if external:
+                        writable = cls._closed_writable
+                    else:
+                        writable = cls._closed_writable_internal
+                    if values.keys() <= writable:
+                        if (external and (not settlement.retained
+                                    or settlement.retention_approved_at)):
+                            raise RetentionError(gettext(
+                                    'hall_cash.msg_settlement_retention_edit',
+                                    settlement=settlement.rec_name))
+                        continue
                     raise SettlementConfirmedError(gettext(
                             'hall_cash.msg_settlement_confirmed',
                             settlement=settlement.rec_name))
@@ -715,6 +807,32 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
             settlement.move = moves.get(settlement)
             settlement.confirmed_by = employee
         cls.save(settlements)
+
+    @classmethod
+    @Workflow.transition('handed')
+    def hand_over(cls, settlements):
+        "Mark the settlements as handed over to the quality post"
+        pass
+
+    @classmethod
+    @ModelView.button
+    def approve_retention(cls, settlements):
+        "Approve the takings staying with the clerk overnight"
+        employee = Transaction().context.get('employee')
+        now = datetime.datetime.now()
+        cls.lock(settlements)
+        settlements = [
+            s for s in settlements
+            if s.retained and not s.retention_approved_at]
+        for settlement in settlements:
+            if not settlement.retention_reason:
+                raise RetentionError(gettext(
+                        'hall_cash.msg_settlement_retention_reason',
+                        settlement=settlement.rec_name))
+        cls.write(settlements, {
+                'retention_approved_by': employee,
+                'retention_approved_at': now,
+                })
 
     @classmethod
     def _get_periods(cls, settlements):
@@ -930,7 +1048,7 @@ class SettlementLineMixin(SettlementMixin):
             mode, lines, values=values, external=external)
         for line in lines:
             state = line.settlement.state
-            if state == 'confirmed':
+            if state in CLOSED_STATES:
                 raise SettlementConfirmedError(gettext(
                         'hall_cash.msg_settlement_confirmed',
                         settlement=line.settlement.rec_name))
@@ -1042,7 +1160,7 @@ class SettlementWaiver(
                 'approve': {
                     'invisible': (
                         Bool(Eval('approved'))
-                        | (Eval('settlement_state') == 'confirmed')),
+                        | Eval('settlement_state').in_(CLOSED_STATES)),
                     'depends': ['approved', 'settlement_state'],
                     },
                 })
@@ -1083,7 +1201,8 @@ class SettlementWaiver(
         now = datetime.datetime.now()
         waivers = [
             w for w in waivers
-            if not w.approved_at and w.settlement.state != 'confirmed']
+            if not w.approved_at
+            and w.settlement.state not in CLOSED_STATES]
         cls.write(waivers, {
                 'approved_by': employee,
                 'approved_at': now,
@@ -1278,27 +1397,27 @@ class MakeUp(AmountCheckMixin, SettlementMixin, ModelSQL, ModelView):
                 ()),
             ],
         states={
-            'readonly': Eval('settlement_state') == 'confirmed',
+            'readonly': Eval('settlement_state').in_(CLOSED_STATES),
             })
     date = fields.Date(
         "Date", required=True,
         states={
-            'readonly': Eval('settlement_state') == 'confirmed',
+            'readonly': Eval('settlement_state').in_(CLOSED_STATES),
             })
     amount = Monetary(
         "Amount", currency='currency', digits='currency', required=True,
         states={
-            'readonly': Eval('settlement_state') == 'confirmed',
+            'readonly': Eval('settlement_state').in_(CLOSED_STATES),
             })
     cause = fields.Selection(
         MAKE_UP_CAUSES, "Cause", required=True,
         states={
-            'readonly': Eval('settlement_state') == 'confirmed',
+            'readonly': Eval('settlement_state').in_(CLOSED_STATES),
             })
     note = fields.Text(
         "Note",
         states={
-            'readonly': Eval('settlement_state') == 'confirmed',
+            'readonly': Eval('settlement_state').in_(CLOSED_STATES),
             })
     clerk = fields.Function(
         fields.Many2One('company.employee', "Clerk"),
@@ -1368,7 +1487,7 @@ class MakeUp(AmountCheckMixin, SettlementMixin, ModelSQL, ModelView):
             mode, make_ups, values=values, external=external)
         for make_up in make_ups:
             state = make_up.settlement.state
-            if state == 'confirmed':
+            if state in CLOSED_STATES:
                 raise SettlementConfirmedError(gettext(
                         'hall_cash.msg_settlement_confirmed',
                         settlement=make_up.settlement.rec_name))
@@ -1449,7 +1568,7 @@ class DayReport(ModelSQL, ModelView):
             Sum(totals['cash'] + totals['non_cash'] + totals['make_up']
                 ).as_('takings'),
             Sum(Coalesce(settlement.over_amount, 0)).as_('over_amount'),
-            where=settlement.state == 'confirmed',
+            where=settlement.state.in_(CLOSED_STATES),
             group_by=[settlement.company, settlement.hall, settlement.date])
 
     @fields.depends('company')
@@ -1579,7 +1698,7 @@ class SettlementReport(CompanyReport):
         context = super().get_context(records, header, data)
         for record in records:
             # A report shows the takings once they cover the payable
-            if record.state != 'confirmed':
+            if record.state not in CLOSED_STATES:
                 raise SettlementStateError(gettext(
                         'hall_cash.msg_settlement_report_confirmed',
                         settlement=record.rec_name))

@@ -9,7 +9,8 @@ from trytond.pyson import Eval, Id
 
 ACCOUNT_NAMES = [
     'cash_journal', 'card_sales_account', 'waiver_account',
-    'cash_over_account', 'cheque_account', 'bank_card_account']
+    'cash_over_account', 'cheque_account', 'bank_card_account',
+    'safe_account']
 
 
 def _account_field(string, help, company):
@@ -50,6 +51,10 @@ _account_fields = {
         "Bank Card Account",
         "Debited with the bank card takings.\n"
         "Leave empty to use the cash account of the hall."),
+    'safe_account': (
+        "Safe Account",
+        "Debited with the cash the quality post receives in its safe "
+        "(库存现金-保险柜)."),
     }
 
 
@@ -81,6 +86,9 @@ class Configuration(
             company=Eval('context', {}).get('company', -1)))
     bank_card_account = fields.MultiValue(_account_field(
             *_account_fields['bank_card_account'],
+            company=Eval('context', {}).get('company', -1)))
+    safe_account = fields.MultiValue(_account_field(
+            *_account_fields['safe_account'],
             company=Eval('context', {}).get('company', -1)))
 
     @classmethod
@@ -133,3 +141,5 @@ class ConfigurationAccount(ModelSQL, CompanyValueMixin):
         *_account_fields['cheque_account'], company=Eval('company', -1))
     bank_card_account = _account_field(
         *_account_fields['bank_card_account'], company=Eval('company', -1))
+    safe_account = _account_field(
+        *_account_fields['safe_account'], company=Eval('company', -1))

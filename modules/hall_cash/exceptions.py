@@ -39,3 +39,11 @@ class CashConfigurationError(UserError):
 
 class ImportFeesError(UserError):
     pass
+
+
+class HandoverError(UserError):
+    pass
+
+
+class RetentionError(UserError):
+    pass

@@ -99,6 +99,8 @@ def setup_accounting(company=None, today=None, config=None):
         '5.2.4', '业务减免', '5.2.0', '5.2.2', company, config=config)
     over = _account(
         '6.1.3', '现金长款收入', '6.1.0', '6.1.1', company, config=config)
+    safe = _account(
+        '1.1.8', '库存现金-保险柜', '1.1.0', '1.1.1', company, config=config)
 
     journal = Journal(name='营业厅收款', code='YYT', type='cash')
     journal.save()
@@ -110,6 +112,7 @@ def setup_accounting(company=None, today=None, config=None):
     configuration.cash_over_account = over
     configuration.cheque_account = cheque
     configuration.bank_card_account = bank_card
+    configuration.safe_account = safe
     configuration.save()
 
     for code, name, a_code, a_name, parent, type_code in BUSINESS_TYPES:
@@ -186,6 +189,7 @@ def setup_demo(config=None):
     Waiver = Model.get('hall.cash.settlement.waiver', config=config)
     BusinessType = Model.get('hall.cash.business_type', config=config)
     Date = Model.get('ir.date', config=config)
+    Handover = Model.get('hall.cash.handover', config=config)
     setup_demo_cash(config=config)
     if config is None:
         config = get_config()
@@ -219,6 +223,7 @@ def setup_demo(config=None):
         (1, 'frontdesk2', '1002', 'afternoon',
             [('HF', '3305.8'), ('YC', '900')], '250', [], None, []),
         ]
+    confirmed = {}
     for (ago, login, badge, shift, fees, card_sales, waivers, cash,
             non_cash) in days:
         date = today - dt.timedelta(days=ago)
@@ -250,6 +255,28 @@ def setup_demo(config=None):
             make_up.save()
         settlement = Settlement(settlement.id)
         settlement.click('confirm')
+        confirmed[ago, login] = settlement
+
+    # The first day's cash of 王丽 handed over and received in the safe
+    set_user(users['frontdesk1'], config=config)
+    settlement = Settlement(confirmed[3, 'frontdesk1'].id)
+    handover = Handover(date=settlement.date)
+    handover.receiver = clerks['1008']
+    handover.settlements.append(settlement)
+    count_cash(
+        handover, settlement.cash_amount + settlement.make_up_amount)
+    handover.save()
+    handover.click('hand')
+    set_user(users['quality'], config=config)
+    Handover(handover.id).click('receive')
+
+    # Yesterday's takings of 王丽 kept overnight with the approval
+    set_user(users['frontdesk1'], config=config)
+    settlement = Settlement(confirmed[1, 'frontdesk1'].id)
+    settlement.retention_reason = '质量管理员已下班，保险柜已封存'
+    settlement.save()
+    set_user(users['director'], config=config)
+    Settlement(settlement.id).click('approve_retention')
 
     # Today's morning is counted, waiting for confirmation
     set_user(users['frontdesk1'], config=config)

@@ -1,0 +1,462 @@
+# This file is part of the hall_cash module.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+import datetime
+from decimal import Decimal
+
+from sql.operators import Equal
+
+from trytond.i18n import gettext
+from trytond.model import Check, Exclude, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.modules.hall_duties.hall import HallDocumentMixin
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from .cash import DENOMINATIONS
+from .exceptions import (
+    CashConfigurationError, HandoverError, SettlementValidationError)
+
+# The notes of a bundle by the bank's rules
+BUNDLE = 100
+
+STATES = [
+    ('draft', "Draft"),
+    ('handed', "Handed"),
+    ('received', "Received"),
+    ]
+
+
+class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
+    "The cash a clerk hands over to the quality post (现金交接)"
+    __name__ = 'hall.cash.handover'
+
+    _states = {
+        'readonly': Eval('state') != 'draft',
+        }
+
+    hall = fields.Many2One(
+        'hall.hall', "Hall", required=True, ondelete='RESTRICT',
+        states=_states)
+    clerk = fields.Many2One(
+        'company.employee', "Clerk", required=True, ondelete='RESTRICT',
+        domain=[
+            ('hall', '=', Eval('hall', -1)),
+            ],
+        states=_states)
+    receiver = fields.Many2One(
+        'company.employee', "Quality Receiver", ondelete='RESTRICT',
+        domain=[
+            ('hall', '=', Eval('hall', -1)),
+            ],
+        states={
+            'readonly': Eval('state') == 'received',
+            },
+        help="The quality manager receiving the cash.")
+    date = fields.Date("Date", required=True, states=_states)
+    settlements = fields.Many2Many(
+        'hall.cash.handover-hall.cash.settlement', 'handover', 'settlement',
+        "Settlements",
+        domain=[
+            ('hall', '=', Eval('hall', -1)),
+            ('clerk', '=', Eval('clerk', -1)),
+            ('state', 'in', ['confirmed', 'handed']),
+            ],
+        states=_states,
+        help="The confirmed settlements whose cash is handed over.")
+    counts = fields.One2Many(
+        'hall.cash.handover.count', 'handover', "Cash Count",
+        states=_states)
+    cash_amount = fields.Function(Monetary(
+            "Cash Handed", currency='currency', digits='currency'),
+        'get_amounts')
+    settlement_amount = fields.Function(Monetary(
+            "Cash of the Settlements", currency='currency',
+            digits='currency'),
+        'get_amounts')
+    handed_at = fields.DateTime("Handed At", readonly=True)
+    received_by = fields.Many2One(
+        'company.employee', "Received By", readonly=True)
+    received_at = fields.DateTime("Received At", readonly=True)
+    move = fields.Many2One(
+        'account.move', "Account Move", readonly=True,
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ])
+    state = fields.Selection(
+        STATES, "State", readonly=True, required=True, sort=False)
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"),
+        'on_change_with_currency')
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [
+            ('date', 'DESC'),
+            ('id', 'DESC'),
+            ]
+        cls._transitions |= {
+            ('draft', 'handed'),
+            ('handed', 'draft'),
+            ('handed', 'received'),
+            }
+        cls._buttons.update({
+                'draft': {
+                    'invisible': Eval('state') != 'handed',
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'hand': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'receive': {
+                    'invisible': Eval('state') != 'handed',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_clerk(cls):
+        return Transaction().context.get('employee')
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def default_counts(cls):
+        return [
+            {'denomination': d, 'count': 0} for d in DENOMINATIONS]
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @fields.depends('hall')
+    def on_change_with_currency(self, name=None):
+        if self.hall and self.hall.company:
+            return self.hall.company.currency
+
+    def get_rec_name(self, name):
+        return f'{self.clerk.rec_name} {self.date}'
+
+    @classmethod
+    def get_amounts(cls, handovers, names):
+        pool = Pool()
+        Settlement = pool.get('hall.cash.settlement')
+        settlements = {s for h in handovers for s in h.settlements}
+        totals = Settlement.get_amounts(
+            list(settlements), ['cash_amount', 'make_up_amount'])
+        result = {n: {} for n in names}
+        for handover in handovers:
+            round_ = handover.currency.round
+            if 'cash_amount' in names:
+                result['cash_amount'][handover.id] = round_(sum(
+                        (c.denomination * c.count for c in handover.counts),
+                        Decimal(0)))
+            if 'settlement_amount' in names:
+                result['settlement_amount'][handover.id] = round_(sum(
+                        (totals['cash_amount'][s.id]
+                            + totals['make_up_amount'][s.id]
+                            for s in handover.settlements),
+                        Decimal(0)))
+        return result
+
+    @classmethod
+    def copy(cls, handovers, default=None):
+        if default is None:
+            default = {}
+        else:
+            default = default.copy()
+        default.setdefault('settlements', None)
+        default.setdefault('handed_at', None)
+        default.setdefault('received_by', None)
+        default.setdefault('received_at', None)
+        default.setdefault('move', None)
+        return super().copy(handovers, default=default)
+
+    @classmethod
+    def check_modification(
+            cls, mode, handovers, values=None, external=False):
+        super().check_modification(
+            mode, handovers, values=values, external=external)
+        if mode == 'delete':
+            for handover in handovers:
+                if handover.state != 'draft':
+                    raise HandoverError(gettext(
+                            'hall_cash.msg_handover_delete_draft',
+                            handover=handover.rec_name))
+        elif mode == 'write' and external:
+            for handover in handovers:
+                if (handover.state == 'received'
+                        or (handover.state == 'handed'
+                            and values.keys() - {'receiver'})):
+                    raise HandoverError(gettext(
+                            'hall_cash.msg_handover_edit_draft',
+                            handover=handover.rec_name))
+
+    @classmethod
+    def check_hand(cls, handovers):
+        "Check the cash handed matches the settlements"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        Relation = pool.get('hall.cash.handover-hall.cash.settlement')
+        lang = Lang.get()
+        others = Relation.search([
+                ('settlement', 'in', [
+                        s.id for h in handovers for s in h.settlements]),
+                ('handover', 'not in', [h.id for h in handovers]),
+                ('handover.state', '!=', 'draft'),
+                ], limit=1)
+        if others:
+            other, = others
+            raise HandoverError(gettext(
+                    'hall_cash.msg_handover_settlement_handed',
+                    settlement=other.settlement.rec_name,
+                    handover=other.handover.rec_name))
+        for handover in handovers:
+            if not handover.settlements:
+                raise HandoverError(gettext(
+                        'hall_cash.msg_handover_no_settlement',
+                        handover=handover.rec_name))
+            for settlement in handover.settlements:
+                if (settlement.state != 'confirmed'
+                        or settlement.clerk != handover.clerk
+                        or settlement.hall != handover.hall):
+                    raise HandoverError(gettext(
+                            'hall_cash.msg_handover_settlement_confirmed',
+                            handover=handover.rec_name,
+                            settlement=settlement.rec_name))
+            if handover.cash_amount != handover.settlement_amount:
+                raise HandoverError(gettext(
+                        'hall_cash.msg_handover_amount',
+                        handover=handover.rec_name,
+                        cash=lang.currency(
+                            handover.cash_amount, handover.currency),
+                        expected=lang.currency(
+                            handover.settlement_amount, handover.currency)))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, handovers):
+        cls.write(handovers, {'handed_at': None})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('handed')
+    def hand(cls, handovers):
+        cls.lock(handovers)
+        cls.check_hand(handovers)
+        cls.write(handovers, {'handed_at': datetime.datetime.now()})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('received')
+    def receive(cls, handovers):
+        pool = Pool()
+        Move = pool.get('account.move')
+        Settlement = pool.get('hall.cash.settlement')
+        # Two receivers at once: the second waits and finds it done
+        cls.lock(handovers)
+        cls.check_hand(handovers)
+        moves = cls.get_moves(handovers)
+        Move.save(list(moves.values()))
+        Move.post(list(moves.values()))
+        employee = Transaction().context.get('employee')
+        now = datetime.datetime.now()
+        for handover in handovers:
+            handover.move = moves.get(handover)
+            handover.received_by = employee
+            handover.received_at = now
+            if not handover.receiver:
+                handover.receiver = employee
+        cls.save(handovers)
+        Settlement.hand_over(
+            [s for h in handovers for s in h.settlements])
+
+    @classmethod
+    def get_moves(cls, handovers):
+        "Return the move of the cash from the hall to the safe"
+        pool = Pool()
+        Configuration = pool.get('hall.cash.configuration')
+        Settlement = pool.get('hall.cash.settlement')
+        Move = pool.get('account.move')
+        Line = pool.get('account.move.line')
+        Lang = pool.get('ir.lang')
+        handovers = [h for h in handovers if h.cash_amount]
+        if not handovers:
+            return {}
+        configuration = Configuration(1)
+        accounts = {}
+        for company in {h.company for h in handovers}:
+            accounts[company] = (
+                configuration.get_multivalue(
+                    'cash_journal', company=company.id),
+                configuration.get_multivalue(
+                    'safe_account', company=company.id))
+        periods = Settlement._get_periods(handovers)
+        lang = Lang.get()
+        moves = {}
+        for handover in handovers:
+            amount = handover.cash_amount
+            company = handover.company
+            journal, safe = accounts[company]
+            cash = handover.hall.cash_account
+            if not journal or not safe or not cash:
+                raise CashConfigurationError(gettext(
+                        'hall_cash.msg_handover_account_missing',
+                        hall=handover.hall.rec_name))
+            period = periods.get((company, handover.date))
+            if not period:
+                raise CashConfigurationError(gettext(
+                        'hall_cash.msg_handover_no_period',
+                        handover=handover.rec_name,
+                        date=lang.strftime(handover.date)))
+            moves[handover] = Move(
+                company=company,
+                journal=journal,
+                period=period,
+                date=handover.date,
+                origin=handover,
+                description=handover.rec_name,
+                lines=[
+                    Line(account=safe, debit=amount, credit=0),
+                    Line(account=cash, debit=0, credit=amount),
+                    ])
+        return moves
+
+
+class HandoverSettlement(ModelSQL):
+    __name__ = 'hall.cash.handover-hall.cash.settlement'
+
+    handover = fields.Many2One(
+        'hall.cash.handover', "Handover", required=True,
+        ondelete='CASCADE')
+    settlement = fields.Many2One(
+        'hall.cash.settlement', "Settlement", required=True,
+        ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('settlement_unique',
+                Exclude(t, (t.handover, Equal), (t.settlement, Equal)),
+                'hall_cash.msg_handover_settlement_unique'),
+            ]
+
+
+class HandoverCount(ModelSQL, ModelView):
+    "The notes or coins of a denomination handed over"
+    __name__ = 'hall.cash.handover.count'
+
+    handover = fields.Many2One(
+        'hall.cash.handover', "Handover", required=True,
+        ondelete='CASCADE')
+    denomination = fields.Numeric(
+        "Denomination", digits=(16, 1), required=True,
+        states={
+            'readonly': Eval('id', -1) >= 0,
+            },
+        help="The value in yuan of the note or coin.")
+    count = fields.Integer(
+        "Count", required=True,
+        states={
+            'readonly': Eval('handover_state', 'draft') != 'draft',
+            },
+        help="The number of notes or coins handed over.")
+    bundles = fields.Function(
+        fields.Integer(
+            "Bundles", help="The bundles of %s notes." % BUNDLE),
+        'on_change_with_bundles')
+    loose = fields.Function(
+        fields.Integer("Loose", help="The notes out of a bundle."),
+        'on_change_with_loose')
+    amount = fields.Function(Monetary(
+            "Amount", currency='currency', digits='currency'),
+        'on_change_with_amount')
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    handover_state = fields.Function(
+        fields.Selection(STATES, "Handover State"),
+        'on_change_with_handover_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('handover')
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('count_positive', Check(t, t.count >= 0),
+                'hall_cash.msg_count_positive'),
+            ('denomination_unique',
+                Exclude(t,
+                    (t.handover, Equal), (t.denomination, Equal)),
+                'hall_cash.msg_count_denomination_unique'),
+            ]
+        cls._order.insert(0, ('denomination', 'DESC'))
+
+    @classmethod
+    def default_count(cls):
+        return 0
+
+    @fields.depends('count')
+    def on_change_with_bundles(self, name=None):
+        if self.count is not None:
+            return self.count // BUNDLE
+
+    @fields.depends('count')
+    def on_change_with_loose(self, name=None):
+        if self.count is not None:
+            return self.count % BUNDLE
+
+    @fields.depends('denomination', 'count')
+    def on_change_with_amount(self, name=None):
+        if self.denomination is not None and self.count is not None:
+            return self.denomination * self.count
+
+    @fields.depends('handover', '_parent_handover.hall')
+    def on_change_with_currency(self, name=None):
+        if self.handover and self.handover.hall:
+            return self.handover.hall.company.currency
+
+    @fields.depends('handover', '_parent_handover.state')
+    def on_change_with_handover_state(self, name=None):
+        if self.handover:
+            return self.handover.state
+
+    @classmethod
+    def check_modification(cls, mode, counts, values=None, external=False):
+        super().check_modification(
+            mode, counts, values=values, external=external)
+        if external:
+            for count in counts:
+                if count.handover.state != 'draft':
+                    raise HandoverError(gettext(
+                            'hall_cash.msg_handover_edit_draft',
+                            handover=count.handover.rec_name))
+
+    @classmethod
+    def validate_fields(cls, counts, field_names):
+        super().validate_fields(counts, field_names)
+        for count in counts:
+            if 'count' in field_names and count.count < 0:
+                raise SettlementValidationError(gettext(
+                        'hall_cash.msg_count_positive'))
+            if ('denomination' in field_names
+                    and count.denomination not in DENOMINATIONS):
+                raise SettlementValidationError(gettext(
+                        'hall_cash.msg_count_denomination',
+                        denomination=count.denomination,
+                        denominations=', '.join(
+                            str(d) for d in DENOMINATIONS)))
