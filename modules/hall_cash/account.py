@@ -10,4 +10,5 @@ class Move(metaclass=PoolMeta):
     @classmethod
     def _get_origin(cls):
         return super()._get_origin() + [
-            'hall.cash.settlement', 'hall.cash.handover']
+            'hall.cash.settlement', 'hall.cash.handover',
+            'hall.cash.deposit']

@@ -10,7 +10,7 @@ from trytond.pyson import Eval, Id
 ACCOUNT_NAMES = [
     'cash_journal', 'card_sales_account', 'waiver_account',
     'cash_over_account', 'cheque_account', 'bank_card_account',
-    'safe_account']
+    'safe_account', 'transit_account']
 
 
 def _account_field(string, help, company):
@@ -55,6 +55,10 @@ _account_fields = {
         "Safe Account",
         "Debited with the cash the quality post receives in its safe "
         "(库存现金-保险柜)."),
+    'transit_account': (
+        "Cash in Transit Account",
+        "Debited with the cash deposits sent to the bank and credited "
+        "by the bank statement (在途资金); it must be reconcilable."),
     }
 
 
@@ -89,6 +93,9 @@ class Configuration(
             company=Eval('context', {}).get('company', -1)))
     safe_account = fields.MultiValue(_account_field(
             *_account_fields['safe_account'],
+            company=Eval('context', {}).get('company', -1)))
+    transit_account = fields.MultiValue(_account_field(
+            *_account_fields['transit_account'],
             company=Eval('context', {}).get('company', -1)))
 
     @classmethod
@@ -143,3 +150,5 @@ class ConfigurationAccount(ModelSQL, CompanyValueMixin):
         *_account_fields['bank_card_account'], company=Eval('company', -1))
     safe_account = _account_field(
         *_account_fields['safe_account'], company=Eval('company', -1))
+    transit_account = _account_field(
+        *_account_fields['transit_account'], company=Eval('company', -1))

@@ -47,3 +47,7 @@ class HandoverError(UserError):
 
 class RetentionError(UserError):
     pass
+
+
+class DepositError(UserError):
+    pass

@@ -195,7 +195,9 @@ class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                             handover=handover.rec_name))
         elif mode == 'write' and external:
             for handover in handovers:
-                if (handover.state == 'received'
+                # The quality post packs received cash into a deposit
+                if ((handover.state == 'received'
+                            and values.keys() - {'deposit'})
                         or (handover.state == 'handed'
                             and values.keys() - {'receiver'})):
                     raise HandoverError(gettext(

@@ -15,6 +15,8 @@ from proteus import Model
 from proteus.config import get_config
 from trytond.modules.account.tests.tools import (
     create_chart, create_fiscalyear, get_accounts)
+from trytond.modules.account_invoice.tests.tools import (
+    set_fiscalyear_invoice_sequences)
 from trytond.modules.company.tests.tools import get_company
 from trytond.modules.hall_duties.tests.tools import HALL_CODE
 from trytond.modules.hall_duties.tests.tools import (
@@ -65,6 +67,7 @@ def setup_accounting(company=None, today=None, config=None):
     the cash configuration and the business types"""
     Hall = Model.get('hall.hall', config=config)
     Journal = Model.get('account.journal', config=config)
+    StatementJournal = Model.get('account.statement.journal', config=config)
     Configuration = Model.get('hall.cash.configuration', config=config)
     BusinessType = Model.get('hall.cash.business_type', config=config)
     Currency = Model.get('currency.currency', config=config)
@@ -80,7 +83,9 @@ def setup_accounting(company=None, today=None, config=None):
         config = get_config()
     # The account tools find their records by English names
     with config.set_context(language='en'):
-        fiscalyear = create_fiscalyear(company, today=today, config=config)
+        fiscalyear = set_fiscalyear_invoice_sequences(
+            create_fiscalyear(company, today=today, config=config),
+            config=config)
         fiscalyear.click('create_period')
         create_chart(company, config=config)
 
@@ -102,8 +107,22 @@ def setup_accounting(company=None, today=None, config=None):
     safe = _account(
         '1.1.8', '库存现金-保险柜', '1.1.0', '1.1.1', company, config=config)
 
+    transit = _account(
+        '1.1.9', '在途资金', '1.1.0', '1.1.1', company, config=config)
+    transit.reconcile = True
+    transit.save()
+    bank = _account(
+        '1.1.10', '银行存款-工商银行', '1.1.0', '1.1.1', company,
+        config=config)
+
     journal = Journal(name='营业厅收款', code='YYT', type='cash')
     journal.save()
+    bank_journal = Journal(name='银行对账单', code='BANK', type='statement')
+    bank_journal.save()
+    StatementJournal(
+        name='工商银行营业厅户', journal=bank_journal, account=bank,
+        currency=company.currency, company=company,
+        validation='amount').save()
 
     configuration = Configuration(1)
     configuration.cash_journal = journal
@@ -113,6 +132,7 @@ def setup_accounting(company=None, today=None, config=None):
     configuration.cheque_account = cheque
     configuration.bank_card_account = bank_card
     configuration.safe_account = safe
+    configuration.transit_account = transit
     configuration.save()
 
     for code, name, a_code, a_name, parent, type_code in BUSINESS_TYPES:
@@ -133,6 +153,19 @@ def setup_demo_cash(config=None):
     if BusinessType.find():
         return
     setup_accounting(config=config)
+    # The finance post keeps the bank statements in the accounting
+    User = Model.get('res.user', config=config)
+    ModelData = Model.get('ir.model.data', config=config)
+    Group = Model.get('res.group', config=config)
+    groups = [
+        Group(ModelData.get_id(module, name, config.context))
+        for module, name in [
+            ('account', 'group_account'),
+            ('account_statement', 'group_statement'),
+            ]]
+    for user in User.find([('login', '=', 'finance')]):
+        user.groups.extend(groups)
+        user.save()
 
 
 def count_cash(settlement, amount):
