@@ -25,7 +25,8 @@ from trytond.tests.tools import set_user
 
 __all__ = [
     'BUSINESS_TYPES', 'DENOMINATIONS', 'count_cash', 'create_settlement',
-    'setup_accounting', 'setup_demo_cash', 'setup_demo']
+    'setup_accounting', 'setup_demo_cash', 'setup_demo_deposit',
+    'setup_demo']
 
 DENOMINATIONS = [
     Decimal(d) for d in ['100', '50', '20', '10', '5', '1', '0.5', '0.1']]
@@ -213,6 +214,43 @@ def create_settlement(
     return settlement
 
 
+def setup_demo_deposit(date, config=None):
+    """Deposit the cash in the safe received before date and confirm it by
+    the bank statement of the date"""
+    User = Model.get('res.user', config=config)
+    Deposit = Model.get('hall.cash.deposit', config=config)
+    Handover = Model.get('hall.cash.handover', config=config)
+    StatementJournal = Model.get('account.statement.journal', config=config)
+    users = {u.login: u for u in User.find([])}
+
+    set_user(users['quality'], config=config)
+    deposit = Deposit(date=date, reference=f'ICBC-{date:%m%d}01')
+    deposit.journal, = StatementJournal.find([])
+    deposit.handovers.extend(Handover.find([
+                ('in_safe', '=', True),
+                ('date', '<', date),
+                ]))
+    deposit.save()
+    deposit.click('send')
+
+    set_user(users['finance'], config=config)
+    Statement = Model.get('account.statement', config=config)
+    Deposit = Model.get('hall.cash.deposit', config=config)
+    StatementJournal = Model.get('account.statement.journal', config=config)
+    deposit = Deposit(deposit.id)
+    statement = Statement(
+        name=f'工行回单 {date}', date=date,
+        total_amount=deposit.amount)
+    statement.journal, = StatementJournal.find([])
+    line = statement.lines.new()
+    line.date = date
+    line.related_to = deposit
+    statement.save()
+    statement.click('validate_statement')
+    statement.click('post')
+    return deposit
+
+
 def setup_demo(config=None):
     "The cash demo: accounting and three days of the two clerks' takings"
     Settlement = Model.get('hall.cash.settlement', config=config)
@@ -290,18 +328,27 @@ def setup_demo(config=None):
         settlement.click('confirm')
         confirmed[ago, login] = settlement
 
-    # The first day's cash of 王丽 handed over and received in the safe
-    set_user(users['frontdesk1'], config=config)
-    settlement = Settlement(confirmed[3, 'frontdesk1'].id)
-    handover = Handover(date=settlement.date)
-    handover.receiver = clerks['1008']
-    handover.settlements.append(settlement)
-    count_cash(
-        handover, settlement.cash_amount + settlement.make_up_amount)
-    handover.save()
-    handover.click('hand')
-    set_user(users['quality'], config=config)
-    Handover(handover.id).click('receive')
+    # The cash of the first two days handed over and received in the safe
+    received = {}
+    for ago, login in [
+            (3, 'frontdesk1'), (3, 'frontdesk2'),
+            (2, 'frontdesk1'), (2, 'frontdesk2')]:
+        set_user(users[login], config=config)
+        settlement = Settlement(confirmed[ago, login].id)
+        handover = Handover(date=settlement.date)
+        handover.receiver = clerks['1008']
+        handover.settlements.append(settlement)
+        count_cash(
+            handover, settlement.cash_amount + settlement.make_up_amount)
+        handover.save()
+        handover.click('hand')
+        set_user(users['quality'], config=config)
+        Handover(handover.id).click('receive')
+        received[ago, login] = handover
+
+    # The next morning the quality manager deposits the first day's cash;
+    # the bank's statement confirms it.  The second day's is in the safe.
+    setup_demo_deposit(today - dt.timedelta(days=2), config=config)
 
     # Yesterday's takings of 王丽 kept overnight with the approval
     set_user(users['frontdesk1'], config=config)
