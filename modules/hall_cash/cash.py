@@ -709,8 +709,13 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
             settlement.over_registered_at = now
         cls.save(settlements)
 
+    # The amounts the confirmation reads, computed once for all settlements
+    _confirm_amounts = [
+        'payable', 'takings', 'cash_amount', 'make_up_amount',
+        'waiver_amount']
+
     @classmethod
-    def check_confirm(cls, settlements):
+    def check_confirm(cls, settlements, amounts=None):
         "Check the settlements can be confirmed"
         pool = Pool()
         Waiver = pool.get('hall.cash.settlement.waiver')
@@ -727,8 +732,12 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
                     'hall_cash.msg_settlement_waiver_not_approved',
                     settlement=waiver.settlement.rec_name,
                     waiver=waiver.rec_name))
+        if amounts is None:
+            amounts = cls.get_amounts(settlements, cls._confirm_amounts)
         for settlement in settlements:
-            difference = settlement.takings - settlement.payable
+            difference = (
+                amounts['takings'][settlement.id]
+                - amounts['payable'][settlement.id])
 
             def amount(value):
                 return lang.currency(value, settlement.currency)
@@ -737,7 +746,7 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
                         'hall_cash.msg_settlement_short',
                         settlement=settlement.rec_name,
                         shortage=amount(-difference)))
-            if difference > 0 and settlement.make_up_amount:
+            if difference > 0 and amounts['make_up_amount'][settlement.id]:
                 raise MakeUpError(gettext(
                         'hall_cash.msg_settlement_make_up_exceeds',
                         settlement=settlement.rec_name,
@@ -798,8 +807,9 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
     def _confirm(cls, settlements):
         pool = Pool()
         Move = pool.get('account.move')
-        cls.check_confirm(settlements)
-        moves = cls.get_moves(settlements)
+        amounts = cls.get_amounts(settlements, cls._confirm_amounts)
+        cls.check_confirm(settlements, amounts=amounts)
+        moves = cls.get_moves(settlements, amounts=amounts)
         Move.save(list(moves.values()))
         Move.post(list(moves.values()))
         employee = Transaction().context.get('employee')
@@ -898,7 +908,7 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         return fees, non_cashes
 
     @classmethod
-    def get_moves(cls, settlements):
+    def get_moves(cls, settlements, amounts=None):
         "Return the account move of each settlement that moves money"
         pool = Pool()
         Configuration = pool.get('hall.cash.configuration')
@@ -923,8 +933,11 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         business_types = {
             t.id: t for t in BusinessType.browse(
                 list({t for v in fees.values() for t, _ in v}))}
-        totals = cls.get_amounts(
-            settlements, ['cash_amount', 'make_up_amount', 'waiver_amount'])
+        if amounts is None:
+            amounts = cls.get_amounts(
+                settlements,
+                ['cash_amount', 'make_up_amount', 'waiver_amount'])
+        totals = amounts
 
         lang = Lang.get()
         moves = {}
