@@ -90,6 +90,8 @@ class HallCashConcurrencyTestCase(unittest.TestCase):
         BusinessType = pool.get('hall.cash.business_type')
         Configuration = pool.get('hall.cash.configuration')
         User = pool.get('res.user')
+        Post = pool.get('hall.post')
+        Roster = pool.get('hall.roster')
         company = create_company()
         User.write([User(USER)], {
                 'companies': [('add', [company.id])],
@@ -117,6 +119,20 @@ class HallCashConcurrencyTestCase(unittest.TestCase):
             clerk = create_employee(company, name="Clerk")
             clerk.hall = hall
             clerk.save()
+            # The clerk works the full day on the published rota
+            front_desk, = Post.search([('code', '=', 'front_desk')])
+            today = dt.date.today()
+            roster, = Roster.create([{
+                        'hall': hall.id,
+                        'week': today - dt.timedelta(days=today.weekday()),
+                        'lines': [('create', [{
+                                        'employee': clerk.id,
+                                        'date': today,
+                                        'shift': 'full',
+                                        'post': front_desk.id,
+                                        }])],
+                        }])
+            Roster.publish([roster])
             business_type = BusinessType(
                 code='HF', name="Bills", account=revenue)
             business_type.save()
