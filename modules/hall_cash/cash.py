@@ -89,6 +89,33 @@ class AmountCheckMixin:
                     raise SettlementValidationError(gettext(message))
 
 
+class LockWaitMixin:
+    "Lock records waiting for the transaction holding them"
+    __slots__ = ()
+
+    @classmethod
+    def lock_wait(cls, records):
+        """Lock the records, waiting for the transaction holding them
+
+        Model.lock() takes the locks when the call is run again and gives
+        up after a fraction of a second: a second user would get a database
+        error.  Once the lock is obtained, a record changed in the meantime
+        makes the call run again and read it afresh."""
+        transaction = Transaction()
+        if not transaction.database.has_select_for():
+            cls.lock(records)
+            return
+        cursor = transaction.connection.cursor()
+        table = cls.__table__()
+        for sub_ids in grouped_slice(
+                sorted(map(int, records)), backend.MAX_QUERY_PARAMS):
+            cursor.execute(*table.select(
+                    Literal(1),
+                    where=reduce_ids(table.id, sub_ids),
+                    order_by=[table.id],
+                    for_=For('UPDATE')))
+
+
 class BusinessType(DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.business_type'
 
@@ -137,7 +164,8 @@ class BusinessType(DeactivableMixin, ModelSQL, ModelView):
             ]
 
 
-class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
+class Settlement(
+        LockWaitMixin, AmountCheckMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'hall.cash.settlement'
     _rec_name = 'number'
     _amount_checks = {
@@ -882,28 +910,6 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
                         settlement=settlement.rec_name,
                         state=settlement.state_string))
         cls._confirm(settlements)
-
-    @classmethod
-    def lock_wait(cls, settlements):
-        """Lock the settlements, waiting for the transaction holding them
-
-        Model.lock() takes the locks when the call is run again and gives
-        up after a fraction of a second: a second user confirming would get
-        a database error.  Once the lock is obtained, a settlement changed
-        in the meantime makes the call run again and read it afresh."""
-        transaction = Transaction()
-        if not transaction.database.has_select_for():
-            cls.lock(settlements)
-            return
-        cursor = transaction.connection.cursor()
-        table = cls.__table__()
-        for sub_ids in grouped_slice(
-                sorted(map(int, settlements)), backend.MAX_QUERY_PARAMS):
-            cursor.execute(*table.select(
-                    Literal(1),
-                    where=reduce_ids(table.id, sub_ids),
-                    order_by=[table.id],
-                    for_=For('UPDATE')))
 
     @classmethod
     @Workflow.transition('confirmed')
