@@ -28,8 +28,9 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import (
     CashConfigurationError, ImportFeesError, MakeUpError, OverError,
-    RetentionError, SettlementConfirmedError, SettlementStateError,
-    SettlementValidationError, ShortageError, WaiverApprovalError)
+    RetentionError, SettlementConfirmedError, SettlementRotaError,
+    SettlementRotaWarning, SettlementStateError, SettlementValidationError,
+    ShortageError, WaiverApprovalError)
 
 # The notes and coins counted at the counter, in yuan
 DENOMINATIONS = [
@@ -50,6 +51,14 @@ NON_CASH_KINDS = [
     ('cheque', "Cheque"),
     ('bank_card', "Bank Card"),
     ]
+
+# The sets of rota shifts, any of which covers the shift of a settlement:
+# a full day is covered by a full day line or by both halves
+ROTA_COVERS = {
+    'morning': [{'morning'}, {'full'}],
+    'afternoon': [{'afternoon'}, {'full'}],
+    'full': [{'full'}, {'morning', 'afternoon'}],
+    }
 
 MAKE_UP_CAUSES = [
     ('not_collected', "Posting Not Collected"),
@@ -78,6 +87,33 @@ class AmountCheckMixin:
                 if value is not None and (
                         value < 0 or (strict and not value)):
                     raise SettlementValidationError(gettext(message))
+
+
+class LockWaitMixin:
+    "Lock records waiting for the transaction holding them"
+    __slots__ = ()
+
+    @classmethod
+    def lock_wait(cls, records):
+        """Lock the records, waiting for the transaction holding them
+
+        Model.lock() takes the locks when the call is run again and gives
+        up after a fraction of a second: a second user would get a database
+        error.  Once the lock is obtained, a record changed in the meantime
+        makes the call run again and read it afresh."""
+        transaction = Transaction()
+        if not transaction.database.has_select_for():
+            cls.lock(records)
+            return
+        cursor = transaction.connection.cursor()
+        table = cls.__table__()
+        for sub_ids in grouped_slice(
+                sorted(map(int, records)), backend.MAX_QUERY_PARAMS):
+            cursor.execute(*table.select(
+                    Literal(1),
+                    where=reduce_ids(table.id, sub_ids),
+                    order_by=[table.id],
+                    for_=For('UPDATE')))
 
 
 class BusinessType(DeactivableMixin, ModelSQL, ModelView):
@@ -128,7 +164,8 @@ class BusinessType(DeactivableMixin, ModelSQL, ModelView):
             ]
 
 
-class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
+class Settlement(
+        LockWaitMixin, AmountCheckMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'hall.cash.settlement'
     _rec_name = 'number'
     _amount_checks = {
@@ -248,6 +285,18 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         "Over Registered At", readonly=True,
         states={
             'invisible': ~Eval('over_registered_at'),
+            })
+    rota_override_by = fields.Many2One(
+        'company.employee', "Off-Rota Counted By", readonly=True,
+        states={
+            'invisible': ~Eval('rota_override_at'),
+            },
+        help="The director who counted the settlement although its clerk "
+        "is not on the published rota of the shift.")
+    rota_override_at = fields.DateTime(
+        "Off-Rota Counted At", readonly=True,
+        states={
+            'invisible': ~Eval('rota_override_at'),
             })
     confirmed_by = fields.Many2One(
         'company.employee', "Confirmed By", readonly=True,
@@ -582,6 +631,8 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
         default.setdefault('over_amount', None)
         default.setdefault('over_registered_by', None)
         default.setdefault('over_registered_at', None)
+        default.setdefault('rota_override_by', None)
+        default.setdefault('rota_override_at', None)
         default.setdefault('confirmed_by', None)
         default.setdefault('move', None)
         default.setdefault('handovers', None)
@@ -645,6 +696,7 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     def count(cls, settlements):
         "Close the count; an over goes to investigating"
+        cls.check_rota([s for s in settlements if s.state == 'draft'])
         overs = [
             s.id for s in settlements
             if s.state == 'draft' and s.difference > 0]
@@ -656,6 +708,94 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('counted')
     def _set_counted(cls, settlements):
         pass
+
+    @classmethod
+    def get_rota_shifts(cls, settlements):
+        """Return the shifts of the clerks on the published rotas
+
+        As a dictionary of (hall, clerk, date): set of shifts"""
+        pool = Pool()
+        RosterLine = pool.get('hall.roster.line')
+        shifts = defaultdict(set)
+        # Three IN clauses per search
+        for sub_settlements in grouped_slice(
+                settlements, backend.MAX_QUERY_PARAMS // 3):
+            sub_settlements = list(sub_settlements)
+            lines = RosterLine.search([
+                    ('roster.state', '=', 'published'),
+                    ('roster.hall', 'in', list(
+                            {s.hall.id for s in sub_settlements})),
+                    ('employee', 'in', list(
+                            {s.clerk.id for s in sub_settlements})),
+                    ('date', 'in', list(
+                            {s.date for s in sub_settlements})),
+                    ])
+            for line in lines:
+                shifts[line.roster.hall, line.employee, line.date].add(
+                    line.shift)
+        return shifts
+
+    @classmethod
+    def get_off_rota(cls, settlements):
+        "Return the settlements whose clerk is not on the rota of the shift"
+        shifts = cls.get_rota_shifts(settlements)
+        off_rota = []
+        for settlement in settlements:
+            rostered = shifts[
+                settlement.hall, settlement.clerk, settlement.date]
+            if not any(
+                    covers <= rostered
+                    for covers in ROTA_COVERS[settlement.shift]):
+                off_rota.append(settlement)
+        return off_rota
+
+    @classmethod
+    def check_rota(cls, settlements):
+        """Check the clerks are on the published rota of their shift
+
+        Others are refused; the director is warned and, when the warning is
+        skipped, recorded as having overridden the rota."""
+        pool = Pool()
+        Roster = pool.get('hall.roster')
+        Warning = pool.get('res.user.warning')
+        Lang = pool.get('ir.lang')
+        off_rota = cls.get_off_rota(settlements)
+        # The override is what the count finds, whatever was written before
+        overridden = [
+            s for s in set(settlements) - set(off_rota)
+            if s.rota_override_at or s.rota_override_by]
+        if off_rota:
+            settlement = off_rota[0]
+            values = {
+                'clerk': settlement.clerk.rec_name,
+                'hall': settlement.hall.rec_name,
+                'date': Lang.get().strftime(settlement.date),
+                'shift': settlement.shift_string,
+                'settlement': settlement.rec_name,
+                }
+            if not Roster.is_director():
+                raise SettlementRotaError(gettext(
+                        'hall_cash.msg_settlement_off_rota', **values))
+            key = Warning.format('settlement_off_rota', off_rota)
+            if Warning.check(key):
+                raise SettlementRotaWarning(key, gettext(
+                        'hall_cash.msg_settlement_off_rota_override',
+                        **values))
+        to_write = []
+        if off_rota:
+            to_write.extend([off_rota, {
+                        'rota_override_by': (
+                            Transaction().context.get('employee')),
+                        'rota_override_at': datetime.datetime.now(),
+                        }])
+        if overridden:
+            # Counted again once the clerk is on the rota
+            to_write.extend([overridden, {
+                        'rota_override_by': None,
+                        'rota_override_at': None,
+                        }])
+        if to_write:
+            cls.write(*to_write)
 
     @classmethod
     @ModelView.button
@@ -779,28 +919,6 @@ class Settlement(AmountCheckMixin, Workflow, ModelSQL, ModelView):
                         settlement=settlement.rec_name,
                         state=settlement.state_string))
         cls._confirm(settlements)
-
-    @classmethod
-    def lock_wait(cls, settlements):
-        """Lock the settlements, waiting for the transaction holding them
-
-        Model.lock() takes the locks when the call is run again and gives
-        up after a fraction of a second: a second user confirming would get
-        a database error.  Once the lock is obtained, a settlement changed
-        in the meantime makes the call run again and read it afresh."""
-        transaction = Transaction()
-        if not transaction.database.has_select_for():
-            cls.lock(settlements)
-            return
-        cursor = transaction.connection.cursor()
-        table = cls.__table__()
-        for sub_ids in grouped_slice(
-                sorted(map(int, settlements)), backend.MAX_QUERY_PARAMS):
-            cursor.execute(*table.select(
-                    Literal(1),
-                    where=reduce_ids(table.id, sub_ids),
-                    order_by=[table.id],
-                    for_=For('UPDATE')))
 
     @classmethod
     @Workflow.transition('confirmed')

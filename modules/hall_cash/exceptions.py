@@ -1,7 +1,7 @@
 # This file is part of the hall_cash module.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
-from trytond.exceptions import UserError
+from trytond.exceptions import UserError, UserWarning
 from trytond.model.exceptions import AccessError, ValidationError
 
 
@@ -50,4 +50,12 @@ class RetentionError(UserError):
 
 
 class DepositError(UserError):
+    pass
+
+
+class SettlementRotaError(UserError):
+    pass
+
+
+class SettlementRotaWarning(UserWarning):
     pass

@@ -14,7 +14,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .cash import DENOMINATIONS
+from .cash import DENOMINATIONS, LockWaitMixin
 from .exceptions import (
     CashConfigurationError, HandoverError, SettlementValidationError)
 
@@ -28,7 +28,8 @@ STATES = [
     ]
 
 
-class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
+class Handover(
+        LockWaitMixin, HallDocumentMixin, Workflow, ModelSQL, ModelView):
     "The cash a clerk hands over to the quality post (现金交接)"
     __name__ = 'hall.cash.handover'
 
@@ -252,22 +253,60 @@ class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         cls.write(handovers, {'handed_at': None})
 
     @classmethod
+    def lock_settlements(cls, handovers):
+        """Lock the handovers and the others with the same settlements
+
+        Two handovers of a settlement handed or received at once: the second
+        waits for the first and, as the first changed its handover, reads
+        them afresh."""
+        pool = Pool()
+        Relation = pool.get('hall.cash.handover-hall.cash.settlement')
+        others = Relation.search([
+                ('settlement', 'in', [
+                        s.id for h in handovers for s in h.settlements]),
+                ])
+        cls.lock_wait(set(handovers) | {r.handover for r in others})
+
+    @classmethod
     @ModelView.button
-    @Workflow.transition('handed')
     def hand(cls, handovers):
-        cls.lock(handovers)
+        cls.lock_settlements(handovers)
+        for handover in handovers:
+            if handover.state != 'draft':
+                raise HandoverError(gettext(
+                        'hall_cash.msg_handover_already_handed',
+                        handover=handover.rec_name))
+        cls._hand(handovers)
+
+    @classmethod
+    @Workflow.transition('handed')
+    def _hand(cls, handovers):
         cls.check_hand(handovers)
         cls.write(handovers, {'handed_at': datetime.datetime.now()})
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('received')
     def receive(cls, handovers):
+        # Two receivers at once: the second waits for the lock and finds
+        # the handover received
+        cls.lock_settlements(handovers)
+        for handover in handovers:
+            if handover.state == 'received':
+                raise HandoverError(gettext(
+                        'hall_cash.msg_handover_already_received',
+                        handover=handover.rec_name))
+            if handover.state != 'handed':
+                raise HandoverError(gettext(
+                        'hall_cash.msg_handover_receive_state',
+                        handover=handover.rec_name))
+        cls._receive(handovers)
+
+    @classmethod
+    @Workflow.transition('received')
+    def _receive(cls, handovers):
         pool = Pool()
         Move = pool.get('account.move')
         Settlement = pool.get('hall.cash.settlement')
-        # Two receivers at once: the second waits and finds it done
-        cls.lock(handovers)
         cls.check_hand(handovers)
         moves = cls.get_moves(handovers)
         Move.save(list(moves.values()))

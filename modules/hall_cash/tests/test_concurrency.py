@@ -90,6 +90,8 @@ class HallCashConcurrencyTestCase(unittest.TestCase):
         BusinessType = pool.get('hall.cash.business_type')
         Configuration = pool.get('hall.cash.configuration')
         User = pool.get('res.user')
+        Post = pool.get('hall.post')
+        Roster = pool.get('hall.roster')
         company = create_company()
         User.write([User(USER)], {
                 'companies': [('add', [company.id])],
@@ -105,23 +107,44 @@ class HallCashConcurrencyTestCase(unittest.TestCase):
             revenue, = Account.search([('code', '=', '4.1.2')])
             expense, = Account.search([('code', '=', '5.1.3')])
             other_revenue, = Account.search([('code', '=', '6.1.1')])
+            safe, = Account.search([('code', '=', '1.1.2')])
             journal, = Journal.search([('code', '=', 'CASH')])
             configuration = Configuration(1)
             configuration.cash_journal = journal
             configuration.card_sales_account = other_revenue
             configuration.waiver_account = expense
             configuration.cash_over_account = other_revenue
+            configuration.safe_account = safe
             configuration.save()
             hall = Hall(name="Hall", code='H1', cash_account=cash)
             hall.save()
             clerk = create_employee(company, name="Clerk")
             clerk.hall = hall
             clerk.save()
+            # The clerk of the handovers
+            other_clerk = create_employee(company, name="Other Clerk")
+            other_clerk.hall = hall
+            other_clerk.save()
+            # The clerks work the full day on the published rota
+            front_desk, = Post.search([('code', '=', 'front_desk')])
+            today = dt.date.today()
+            roster, = Roster.create([{
+                        'hall': hall.id,
+                        'week': today - dt.timedelta(days=today.weekday()),
+                        'lines': [('create', [{
+                                        'employee': employee.id,
+                                        'date': today,
+                                        'shift': 'full',
+                                        'post': front_desk.id,
+                                        } for employee in [
+                                        clerk, other_clerk]])],
+                        }])
+            Roster.publish([roster])
             business_type = BusinessType(
                 code='HF', name="Bills", account=revenue)
             business_type.save()
-        cls.hall, cls.clerk, cls.business_type = (
-            hall.id, clerk.id, business_type.id)
+        cls.hall, cls.clerk, cls.other_clerk, cls.business_type = (
+            hall.id, clerk.id, other_clerk.id, business_type.id)
         return {
             'company': company.id,
             'companies': [company.id],
@@ -135,12 +158,12 @@ class HallCashConcurrencyTestCase(unittest.TestCase):
                     cls.create_counted('afternoon')]))
 
     @classmethod
-    def create_counted(cls, shift):
+    def create_counted(cls, shift, clerk=None):
         "Return the id of a new counted settlement of the shift"
         pool = Pool()
         Settlement = pool.get('hall.cash.settlement')
         settlement = Settlement(
-            hall=cls.hall, clerk=cls.clerk, date=dt.date.today(),
+            hall=cls.hall, clerk=clerk or cls.clerk, date=dt.date.today(),
             shift=shift, card_sales=Decimal('5'))
         settlement.fees = [{
                 'business_type': cls.business_type,
@@ -155,26 +178,59 @@ class HallCashConcurrencyTestCase(unittest.TestCase):
         assert settlement.state == 'counted'
         return settlement.id
 
+    @classmethod
+    def create_handover(cls, settlement_id):
+        "Return the id of a new draft handover of the settlement's cash"
+        pool = Pool()
+        Handover = pool.get('hall.cash.handover')
+        handover = Handover(
+            hall=cls.hall, clerk=cls.other_clerk, date=dt.date.today(),
+            settlements=[settlement_id])
+        handover.counts = [
+            {'denomination': Decimal('10'), 'count': 3},
+            {'denomination': Decimal('5'), 'count': 1},
+            ]
+        handover.save()
+        return handover.id
+
+    @classmethod
+    def create_confirmed(cls, shift):
+        "Return the id of a new confirmed settlement of the other clerk"
+        Settlement = Pool().get('hall.cash.settlement')
+        settlement_id = cls.create_counted(shift, clerk=cls.other_clerk)
+        Settlement.confirm(Settlement.browse([settlement_id]))
+        return settlement_id
+
     def run_concurrently(self, method, ids):
         """Call the button in two threads; return their results
 
         Both threads read the settlements before either calls the button."""
+        return self.run_buttons(
+            'hall.cash.settlement', method, [ids, ids], 'counted')
+
+    def run_buttons(self, model, method, ids, state):
+        """Call the button in two threads, each on its ids; return their
+        results
+
+        Both threads read the records in the state before either calls the
+        button."""
         barrier = threading.Barrier(2)
         results = [None, None]
 
         def button(ids):
-            Settlement = Pool().get('hall.cash.settlement')
-            getattr(Settlement, method)(Settlement.browse(ids))
+            Model = Pool().get(model)
+            getattr(Model, method)(Model.browse(ids))
 
-        def read():
-            Settlement = Pool().get('hall.cash.settlement')
+        def read(ids):
+            Model = Pool().get(model)
             self.assertEqual(
-                {s.state for s in Settlement.browse(ids)}, {'counted'})
+                {r.state for r in Model.browse(ids)}, {state})
             barrier.wait(timeout=30)
 
         def target(i):
             try:
-                call(button, ids, context=self.context, before=read)
+                call(button, ids[i], context=self.context,
+                    before=lambda: read(ids[i]))
             except Exception as exception:
                 results[i] = exception
             else:
@@ -209,3 +265,58 @@ class HallCashConcurrencyTestCase(unittest.TestCase):
                     ])
             self.assertEqual(moves, [settlement.move])
             self.assertEqual(settlement.move.state, 'posted')
+
+    def test_receive_concurrently(self):
+        "Two quality managers receive a handover at once: it is booked once"
+        def create():
+            Handover = Pool().get('hall.cash.handover')
+            handover_id = self.create_handover(
+                self.create_confirmed('morning'))
+            Handover.hand(Handover.browse([handover_id]))
+            return handover_id
+        handover_id = call(create, context=self.context)
+
+        results = self.run_buttons(
+            'hall.cash.handover', 'receive', [[handover_id]] * 2, 'handed')
+
+        self.assertEqual(results.count('done'), 1, results)
+        error, = [r for r in results if r != 'done']
+        self.assertIsInstance(error, UserError)
+        self.assertIn("has already been received", error.message)
+        with Transaction().start(DB_NAME, USER, context=self.context):
+            pool = Pool()
+            Handover = pool.get('hall.cash.handover')
+            Move = pool.get('account.move')
+            handover = Handover(handover_id)
+            self.assertEqual(handover.state, 'received')
+            self.assertEqual(
+                [s.state for s in handover.settlements], ['handed'])
+            moves = Move.search([
+                    ('origin', '=', str(handover)),
+                    ])
+            self.assertEqual(moves, [handover.move])
+            self.assertEqual(handover.move.state, 'posted')
+
+    def test_hand_concurrently(self):
+        "Two handovers of a settlement handed at once: one is refused"
+        def create():
+            settlement_id = self.create_confirmed('afternoon')
+            return [self.create_handover(settlement_id) for _ in range(2)]
+        handover_ids = call(create, context=self.context)
+
+        results = self.run_buttons(
+            'hall.cash.handover', 'hand', [[i] for i in handover_ids],
+            'draft')
+
+        self.assertEqual(results.count('done'), 1, results)
+        error, = [r for r in results if r != 'done']
+        self.assertIsInstance(error, UserError)
+        self.assertIn("is already in the cash handover", error.message)
+        with Transaction().start(DB_NAME, USER, context=self.context):
+            Handover = Pool().get('hall.cash.handover')
+            handovers = Handover.browse(handover_ids)
+            self.assertEqual(
+                sorted(h.state for h in handovers), ['draft', 'handed'])
+            self.assertEqual(
+                [h.state for h in handovers],
+                ['handed' if r == 'done' else 'draft' for r in results])

@@ -34,6 +34,26 @@ class HallCashTestCase(CompanyTestMixin, ModuleTestCase):
         business_type.save()
         return hall, clerk, business_type
 
+    def publish_rota(self, hall, clerk, shifts, state='published'):
+        "Put the clerk on the shifts of today on a rota of the hall"
+        pool = Pool()
+        Roster = pool.get('hall.roster')
+        Post = pool.get('hall.post')
+        today = dt.date.today()
+        post, = Post.search([('code', '=', 'front_desk')])
+        roster = Roster(
+            hall=hall, week=today - dt.timedelta(days=today.weekday()))
+        roster.lines = [{
+                'employee': clerk,
+                'date': today,
+                'shift': shift,
+                'post': post,
+                } for shift in shifts]
+        roster.save()
+        if state == 'published':
+            Roster.publish([roster])
+        return roster
+
     def create_settlement(self, hall, clerk, business_type, shift='morning'):
         pool = Pool()
         Settlement = pool.get('hall.cash.settlement')
@@ -111,6 +131,7 @@ class HallCashTestCase(CompanyTestMixin, ModuleTestCase):
             configuration.waiver_account = expense
             configuration.cash_over_account = other_revenue
             configuration.save()
+            self.publish_rota(hall, clerk, ['morning'])
             settlement = self.create_settlement(hall, clerk, business_type)
             Waiver.delete([w for w in settlement.waivers if not w.approved])
 
@@ -130,6 +151,56 @@ class HallCashTestCase(CompanyTestMixin, ModuleTestCase):
                     (business_type.account, Decimal(0), Decimal('30.50')),
                     (other_revenue, Decimal(0), Decimal('5.00')),
                     })
+
+    @with_transaction()
+    def test_settlement_off_rota(self):
+        "A settlement is on the rota of a covering shift of a published rota"
+        pool = Pool()
+        Settlement = pool.get('hall.cash.settlement')
+        Roster = pool.get('hall.roster')
+        RosterLine = pool.get('hall.roster.line')
+        company = create_company()
+        with set_company(company):
+            hall, clerk, business_type = self.create_hall(company)
+            settlements = {
+                shift: self.create_settlement(
+                    hall, clerk, business_type, shift=shift)
+                for shift in ['morning', 'afternoon', 'full']}
+
+            def off_rota():
+                return {
+                    s.shift for s in Settlement.get_off_rota(
+                        Settlement.browse(settlements.values()))}
+
+            self.assertEqual(off_rota(), {'morning', 'afternoon', 'full'})
+
+            # A draft rota or another clerk's line does not count
+            roster = self.publish_rota(
+                hall, clerk, ['morning'], state='draft')
+            line, = roster.lines
+            other_clerk = create_employee(company, name="Other")
+            other_clerk.hall = hall
+            other_clerk.save()
+            other, = RosterLine.copy([line], default={
+                    'employee': other_clerk.id,
+                    'shift': 'afternoon',
+                    })
+            self.assertEqual(off_rota(), {'morning', 'afternoon', 'full'})
+            Roster.publish([roster])
+            self.assertEqual(off_rota(), {'afternoon', 'full'})
+
+            # Both halves cover the full day
+            Roster.draft([roster])
+            RosterLine.write([other], {'employee': clerk.id})
+            Roster.publish([roster])
+            self.assertEqual(off_rota(), set())
+
+            # A full day line covers each half
+            Roster.draft([roster])
+            RosterLine.delete([other])
+            RosterLine.write([line], {'shift': 'full'})
+            Roster.publish([roster])
+            self.assertEqual(off_rota(), set())
 
     @with_transaction()
     def test_rule_context_employees(self):

@@ -5,8 +5,9 @@
 
 ``setup_demo_cash`` prepares the accounting of the demo company (chart,
 fiscal year, the hall's cash accounts, the cash configuration and the
-business types of the billing report); ``setup_demo`` adds a few days of
-settlements made by the demo staff.
+business types of the billing report); ``publish_rota`` puts the clerks on
+the published rota of the days they settle; ``setup_demo`` adds a few days
+of settlements made by the demo staff.
 """
 import datetime as dt
 from decimal import Decimal
@@ -24,12 +25,15 @@ from trytond.modules.hall_duties.tests.tools import (
 from trytond.tests.tools import set_user
 
 __all__ = [
-    'BUSINESS_TYPES', 'DENOMINATIONS', 'count_cash', 'create_settlement',
-    'setup_accounting', 'setup_demo_cash', 'setup_demo_deposit',
-    'setup_demo']
+    'BUSINESS_TYPES', 'DENOMINATIONS', 'CLERKS', 'count_cash',
+    'create_settlement', 'publish_rota', 'setup_accounting',
+    'setup_demo_cash', 'setup_demo_deposit', 'setup_demo']
 
 DENOMINATIONS = [
     Decimal(d) for d in ['100', '50', '20', '10', '5', '1', '0.5', '0.1']]
+
+# The badges of the demo hall's front desk clerks
+CLERKS = ['1001', '1002']
 
 # code, name, account code, account name, parent code, type of account code
 BUSINESS_TYPES = [
@@ -169,6 +173,50 @@ def setup_demo_cash(config=None):
         user.save()
 
 
+def publish_rota(dates, badges=CLERKS, shift='full', config=None):
+    """Put the staff of badges on the shift of the dates on the published
+    rotas of the demo hall
+
+    The days already on a rota are kept; a published rota missing some is
+    reset to draft and published again.  Run as a user who may publish a
+    rota late (the director or the administrator)."""
+    Hall = Model.get('hall.hall', config=config)
+    Employee = Model.get('company.employee', config=config)
+    Roster = Model.get('hall.roster', config=config)
+    hall, = Hall.find([('code', '=', HALL_CODE)])
+    employees = Employee.find([
+            ('hall', '=', hall.id),
+            ('badge', 'in', list(badges)),
+            ])
+    weeks = {}
+    for date in dates:
+        week = date - dt.timedelta(days=date.weekday())
+        weeks.setdefault(week, set()).add(date)
+    for week, week_dates in sorted(weeks.items()):
+        rosters = Roster.find([
+                ('hall', '=', hall.id),
+                ('week', '=', week),
+                ])
+        if rosters:
+            roster, = rosters
+        else:
+            roster = Roster(hall=hall, week=week)
+        rostered = {(l.employee.id, l.date) for l in roster.lines}
+        missing = [
+            (e, d) for d in sorted(week_dates) for e in employees
+            if (e.id, d) not in rostered]
+        if not missing and roster.state == 'published':
+            continue
+        if roster.state == 'published':
+            roster.click('draft')
+        for employee, date in missing:
+            roster.lines.new(
+                employee=employee, date=date, shift=shift,
+                post=employee.posts[0])
+        roster.save()
+        roster.click('publish')
+
+
 def count_cash(settlement, amount):
     "Fill the cash count of the settlement with the notes making amount"
     amount = Decimal(amount)
@@ -272,6 +320,9 @@ def setup_demo(config=None):
         e.badge: e for e in Employee.find([
                 ('hall.code', '=', HALL_CODE)])}
     today = Date.today({})
+    publish_rota(
+        [today - dt.timedelta(days=d) for d in range(3, -1, -1)],
+        config=config)
 
     # (days ago, login, badge, shift, fees, card sales, waivers, cash,
     #  non-cash)
