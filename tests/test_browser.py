@@ -210,3 +210,31 @@ def test_director_opens_overdue_checklists(hall_server):
     overdue = headers.index('逾期')
     assert all(int(row[overdue]) > 0 for row in result['rows']), (
         headers, result['rows'])
+
+
+def test_quality_opens_cash_in_safe(hall_server):
+    "The quality manager sees the cash received and not yet deposited"
+    result = run_browser(
+        hall_server, 'quality', ['营业厅', '结帐', '现金交接'],
+        'quality-in-safe', tab='在保险柜')
+    assert result['activeDomain'].startswith('在保险柜'), (
+        result['domainTabs'])
+    headers = result['headers']
+    assert {'营业员', '日期', '状态'} <= set(headers), headers
+    # The demo's second day: both clerks' cash received, not deposited
+    rows = result['rows']
+    assert len(rows) == 2, rows
+    state = headers.index('状态')
+    assert {row[state] for row in rows} == {'已接收'}, rows
+
+
+def test_finance_opens_deposits(hall_server):
+    "Finance sees the deposit the bank statement confirmed"
+    result = run_browser(
+        hall_server, 'finance', ['营业厅', '结帐', '现金送款单'],
+        'finance-deposits', tab='全部')
+    headers = result['headers']
+    assert {'送款单号', '开户银行', '金额', '状态'} <= set(headers), headers
+    rows = result['rows']
+    assert len(rows) == 1, rows
+    assert rows[0][headers.index('状态')] == '已确认', rows

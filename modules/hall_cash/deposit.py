@@ -14,7 +14,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
-from .cash import DENOMINATIONS
+from .cash import DENOMINATIONS, LockWaitMixin
 from .exceptions import CashConfigurationError, DepositError
 from .handover import BUNDLE
 
@@ -25,7 +25,8 @@ STATES = [
     ]
 
 
-class Deposit(HallDocumentMixin, Workflow, ModelSQL, ModelView):
+class Deposit(
+        LockWaitMixin, HallDocumentMixin, Workflow, ModelSQL, ModelView):
     "The cash the quality post deposits at the bank (现金送款单)"
     __name__ = 'hall.cash.deposit'
 
@@ -275,7 +276,7 @@ class Deposit(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         # safe goes to the bank once
         handovers = Handover.browse(
             [h.id for d in deposits for h in d.handovers])
-        Handover.lock(handovers)
+        Handover.lock_wait(handovers)
         for handover in handovers:
             if (handover.state != 'received'
                     or handover.deposit not in deposits
@@ -286,19 +287,24 @@ class Deposit(HallDocumentMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('sent')
     def send(cls, deposits):
-        pool = Pool()
-        Move = pool.get('account.move')
-        if not deposits:
-            return
-        # Two quality managers at once: the second waits and finds it sent
-        cls.lock(deposits)
-        for deposit in cls.browse(deposits):
+        # Two quality managers at once: the second waits for the lock and
+        # finds the deposit sent
+        cls.lock_wait(deposits)
+        for deposit in deposits:
             if deposit.state != 'draft':
                 raise DepositError(gettext(
                         'hall_cash.msg_deposit_already_sent',
                         deposit=deposit.rec_name))
+        cls._send(deposits)
+
+    @classmethod
+    @Workflow.transition('sent')
+    def _send(cls, deposits):
+        pool = Pool()
+        Move = pool.get('account.move')
+        if not deposits:
+            return
         cls.check_send(deposits)
         moves = cls.get_moves(deposits)
         Move.save(list(moves.values()))
@@ -383,8 +389,8 @@ class Deposit(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         if not lines:
             return
         deposits = cls.browse([l.related_to.id for _, l in lines])
-        cls.lock(deposits)
-        deposits = {d.id: d for d in cls.browse(deposits)}
+        cls.lock_wait(deposits)
+        deposits = {d.id: d for d in deposits}
         seen = set()
         to_reconcile = []
         for move_line, line in lines:

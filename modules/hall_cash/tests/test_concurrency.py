@@ -92,6 +92,7 @@ class HallCashConcurrencyTestCase(unittest.TestCase):
         User = pool.get('res.user')
         Post = pool.get('hall.post')
         Roster = pool.get('hall.roster')
+        StatementJournal = pool.get('account.statement.journal')
         company = create_company()
         User.write([User(USER)], {
                 'companies': [('add', [company.id])],
@@ -115,7 +116,18 @@ class HallCashConcurrencyTestCase(unittest.TestCase):
             configuration.waiver_account = expense
             configuration.cash_over_account = other_revenue
             configuration.safe_account = safe
+            transit = Account(
+                name="Cash in Transit", code='1.1.9', type=cash.type,
+                parent=cash.parent, reconcile=True)
+            transit.save()
+            configuration.transit_account = transit
             configuration.save()
+            statement_journal, = Journal.search([('code', '=', 'STA')])
+            bank = StatementJournal(
+                name="Bank", journal=statement_journal, account=cash,
+                currency=company.currency, company=company,
+                validation='balance')
+            bank.save()
             hall = Hall(name="Hall", code='H1', cash_account=cash)
             hall.save()
             clerk = create_employee(company, name="Clerk")
@@ -145,6 +157,7 @@ class HallCashConcurrencyTestCase(unittest.TestCase):
             business_type.save()
         cls.hall, cls.clerk, cls.other_clerk, cls.business_type = (
             hall.id, clerk.id, other_clerk.id, business_type.id)
+        cls.bank = bank.id
         return {
             'company': company.id,
             'companies': [company.id],
@@ -320,3 +333,40 @@ class HallCashConcurrencyTestCase(unittest.TestCase):
             self.assertEqual(
                 [h.state for h in handovers],
                 ['handed' if r == 'done' else 'draft' for r in results])
+
+    def test_send_deposit_concurrently(self):
+        "Two quality managers send a deposit at once: it is booked once"
+        def create():
+            pool = Pool()
+            Handover = pool.get('hall.cash.handover')
+            Deposit = pool.get('hall.cash.deposit')
+            handover_id = self.create_handover(
+                self.create_confirmed('full'))
+            handovers = Handover.browse([handover_id])
+            Handover.hand(handovers)
+            Handover.receive(handovers)
+            deposit = Deposit(
+                hall=self.hall, journal=self.bank, date=dt.date.today(),
+                handovers=[handover_id])
+            deposit.save()
+            return deposit.id
+        deposit_id = call(create, context=self.context)
+
+        results = self.run_buttons(
+            'hall.cash.deposit', 'send', [[deposit_id]] * 2, 'draft')
+
+        self.assertEqual(results.count('done'), 1, results)
+        error, = [r for r in results if r != 'done']
+        self.assertIsInstance(error, UserError)
+        self.assertIn("was already sent meanwhile", error.message)
+        with Transaction().start(DB_NAME, USER, context=self.context):
+            pool = Pool()
+            Deposit = pool.get('hall.cash.deposit')
+            Move = pool.get('account.move')
+            deposit = Deposit(deposit_id)
+            self.assertEqual(deposit.state, 'sent')
+            moves = Move.search([
+                    ('origin', '=', str(deposit)),
+                    ])
+            self.assertEqual(moves, [deposit.move])
+            self.assertEqual(deposit.move.state, 'posted')
