@@ -172,9 +172,19 @@ class Deposit(
 
     @classmethod
     def get_safe_amount(cls, deposits, name):
+        amounts = cls._safe_amounts({d.hall for d in deposits})
+        return {d.id: amounts[d.hall] for d in deposits}
+
+    @fields.depends('hall')
+    def on_change_with_safe_amount(self, name=None):
+        if self.hall:
+            return self._safe_amounts([self.hall])[self.hall]
+
+    @classmethod
+    def _safe_amounts(cls, halls):
+        "Return the cash in the safe per hall"
         pool = Pool()
         Handover = pool.get('hall.cash.handover')
-        halls = {d.hall for d in deposits}
         handovers = Handover.search([
                 ('hall', 'in', [h.id for h in halls]),
                 ('in_safe', '=', True),
@@ -183,7 +193,7 @@ class Deposit(
         totals = defaultdict(Decimal)
         for handover in handovers:
             totals[handover.hall] += amounts['cash_amount'][handover.id]
-        return {d.id: totals[d.hall] for d in deposits}
+        return totals
 
     def get_counts(self):
         """Return the notes and coins of the deposit as a list of
