@@ -116,6 +116,76 @@ class LockWaitMixin:
                     for_=For('UPDATE')))
 
 
+def find_periods(records):
+    """Return the open standard period of each record, found by its company
+    and date; refuse a record whose date has none"""
+    pool = Pool()
+    Period = pool.get('account.period')
+    Lang = pool.get('ir.lang')
+    if not records:
+        return {}
+    dates = [r.date for r in records]
+    periods = Period.search([
+            ('company', 'in', list({r.company.id for r in records})),
+            ('start_date', '<=', max(dates)),
+            ('end_date', '>=', min(dates)),
+            ('type', '=', 'standard'),
+            ('state', '=', 'open'),
+            ])
+    result = {}
+    for record in records:
+        for period in periods:
+            if (period.company == record.company
+                    and period.start_date <= record.date <= period.end_date):
+                result[record] = period
+                break
+        else:
+            raise CashConfigurationError(gettext(
+                    'hall_cash.msg_no_period',
+                    document=record.rec_name,
+                    date=Lang.get().strftime(record.date)))
+    return result
+
+
+class CashTransferMixin:
+    "A document moving its cash from one account to another"
+    __slots__ = ()
+
+    def get_transfer(self, configuration):
+        """Return the journal, the account debited, the account credited
+        and the amount of the move; refuse when an account is missing"""
+        raise NotImplementedError
+
+    @classmethod
+    def get_transfer_moves(cls, records):
+        "Return the move of each record with cash, on its date"
+        pool = Pool()
+        Configuration = pool.get('hall.cash.configuration')
+        Move = pool.get('account.move')
+        Line = pool.get('account.move.line')
+        configuration = Configuration(1)
+        transfers = {}
+        for record in records:
+            transfer = record.get_transfer(configuration)
+            if transfer[-1]:
+                transfers[record] = transfer
+        periods = find_periods(list(transfers))
+        moves = {}
+        for record, (journal, debit, credit, amount) in transfers.items():
+            moves[record] = Move(
+                company=record.company,
+                journal=journal,
+                period=periods[record],
+                date=record.date,
+                origin=record,
+                description=record.rec_name,
+                lines=[
+                    Line(account=debit, debit=amount, credit=0),
+                    Line(account=credit, debit=0, credit=amount),
+                    ])
+        return moves
+
+
 class BusinessType(DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.business_type'
 
@@ -963,29 +1033,6 @@ class Settlement(
                 })
 
     @classmethod
-    def _get_periods(cls, settlements):
-        "Return the open period per company and date"
-        pool = Pool()
-        Period = pool.get('account.period')
-        keys = {(s.company, s.date) for s in settlements}
-        dates = [d for _, d in keys]
-        periods = Period.search([
-                ('company', 'in', list({c.id for c, _ in keys})),
-                ('start_date', '<=', max(dates)),
-                ('end_date', '>=', min(dates)),
-                ('type', '=', 'standard'),
-                ('state', '=', 'open'),
-                ])
-        result = {}
-        for company, date in keys:
-            for period in periods:
-                if (period.company == company
-                        and period.start_date <= date <= period.end_date):
-                    result[company, date] = period
-                    break
-        return result
-
-    @classmethod
     def get_line_totals(cls, settlements):
         """Return the fees per business type and the non-cash per kind
 
@@ -1031,7 +1078,6 @@ class Settlement(
         pool = Pool()
         Configuration = pool.get('hall.cash.configuration')
         BusinessType = pool.get('hall.cash.business_type')
-        Lang = pool.get('ir.lang')
         if not settlements:
             return {}
 
@@ -1045,7 +1091,7 @@ class Settlement(
                     'bank_card_account']:
                 values[name] = configuration.get_multivalue(
                     name, company=company.id)
-        periods = cls._get_periods(settlements)
+        periods = find_periods(settlements)
 
         fees, non_cashes = cls.get_line_totals(settlements)
         business_types = {
@@ -1057,7 +1103,6 @@ class Settlement(
                 ['cash_amount', 'make_up_amount', 'waiver_amount'])
         totals = amounts
 
-        lang = Lang.get()
         moves = {}
         for settlement in settlements:
             company = settlement.company
@@ -1075,12 +1120,7 @@ class Settlement(
                 raise CashConfigurationError(gettext(
                         'hall_cash.msg_hall_cash_account_missing',
                         hall=settlement.hall.rec_name))
-            period = periods.get((company, settlement.date))
-            if not period:
-                raise CashConfigurationError(gettext(
-                        'hall_cash.msg_settlement_no_period',
-                        settlement=settlement.rec_name,
-                        date=lang.strftime(settlement.date)))
+            period = periods[settlement]
             cash_account = settlement.hall.cash_account
             non_cash_amounts = non_cashes[settlement.id]
             debits = defaultdict(Decimal)

@@ -14,7 +14,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
-from .cash import DENOMINATIONS, LockWaitMixin
+from .cash import DENOMINATIONS, CashTransferMixin, LockWaitMixin
 from .exceptions import CashConfigurationError, DepositError
 from .handover import BUNDLE
 
@@ -26,7 +26,8 @@ STATES = [
 
 
 class Deposit(
-        LockWaitMixin, HallDocumentMixin, Workflow, ModelSQL, ModelView):
+        CashTransferMixin, LockWaitMixin, HallDocumentMixin, Workflow,
+        ModelSQL, ModelView):
     "The cash the quality post deposits at the bank (现金送款单)"
     __name__ = 'hall.cash.deposit'
 
@@ -316,64 +317,29 @@ class Deposit(
         if not deposits:
             return
         cls.check_send(deposits)
-        moves = cls.get_moves(deposits)
+        moves = cls.get_transfer_moves(deposits)
         Move.save(list(moves.values()))
         Move.post(list(moves.values()))
         now = datetime.datetime.now()
         for deposit in deposits:
-            deposit.move = moves[deposit]
+            deposit.move = moves.get(deposit)
             deposit.sent_at = now
         cls.save(deposits)
 
-    @classmethod
-    def get_moves(cls, deposits):
-        "Return the move of the cash from the safe to the bank in transit"
-        pool = Pool()
-        Configuration = pool.get('hall.cash.configuration')
-        Settlement = pool.get('hall.cash.settlement')
-        Move = pool.get('account.move')
-        Line = pool.get('account.move.line')
-        Lang = pool.get('ir.lang')
-        configuration = Configuration(1)
-        accounts = {}
-        for company in {d.company for d in deposits}:
-            accounts[company] = [
-                configuration.get_multivalue(name, company=company.id)
-                for name in ['cash_journal', 'safe_account',
-                    'transit_account']]
-        periods = Settlement._get_periods(deposits)
-        lang = Lang.get()
-        moves = {}
-        for deposit in deposits:
-            amount = deposit.amount
-            company = deposit.company
-            journal, safe, transit = accounts[company]
-            if not journal or not safe or not transit:
-                raise CashConfigurationError(gettext(
-                        'hall_cash.msg_deposit_account_missing',
-                        deposit=deposit.rec_name))
-            if not transit.reconcile:
-                raise CashConfigurationError(gettext(
-                        'hall_cash.msg_deposit_transit_reconcile',
-                        account=transit.rec_name))
-            period = periods.get((company, deposit.date))
-            if not period:
-                raise CashConfigurationError(gettext(
-                        'hall_cash.msg_deposit_no_period',
-                        deposit=deposit.rec_name,
-                        date=lang.strftime(deposit.date)))
-            moves[deposit] = Move(
-                company=company,
-                journal=journal,
-                period=period,
-                date=deposit.date,
-                origin=deposit,
-                description=deposit.rec_name,
-                lines=[
-                    Line(account=transit, debit=amount, credit=0),
-                    Line(account=safe, debit=0, credit=amount),
-                    ])
-        return moves
+    def get_transfer(self, configuration):
+        "The cash goes from the safe to the bank, in transit"
+        journal, safe, transit = [
+            configuration.get_multivalue(name, company=self.company.id)
+            for name in ['cash_journal', 'safe_account', 'transit_account']]
+        if not journal or not safe or not transit:
+            raise CashConfigurationError(gettext(
+                    'hall_cash.msg_deposit_account_missing',
+                    deposit=self.rec_name))
+        if not transit.reconcile:
+            raise CashConfigurationError(gettext(
+                    'hall_cash.msg_deposit_transit_reconcile',
+                    account=transit.rec_name))
+        return journal, transit, safe, self.amount
 
     @property
     def transit_line(self):

@@ -14,7 +14,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .cash import DENOMINATIONS, LockWaitMixin
+from .cash import DENOMINATIONS, CashTransferMixin, LockWaitMixin
 from .exceptions import (
     CashConfigurationError, HandoverError, SettlementValidationError)
 
@@ -29,7 +29,8 @@ STATES = [
 
 
 class Handover(
-        LockWaitMixin, HallDocumentMixin, Workflow, ModelSQL, ModelView):
+        CashTransferMixin, LockWaitMixin, HallDocumentMixin, Workflow,
+        ModelSQL, ModelView):
     "The cash a clerk hands over to the quality post (现金交接)"
     __name__ = 'hall.cash.handover'
 
@@ -308,7 +309,7 @@ class Handover(
         Move = pool.get('account.move')
         Settlement = pool.get('hall.cash.settlement')
         cls.check_hand(handovers)
-        moves = cls.get_moves(handovers)
+        moves = cls.get_transfer_moves(handovers)
         Move.save(list(moves.values()))
         Move.post(list(moves.values()))
         employee = Transaction().context.get('employee')
@@ -323,56 +324,18 @@ class Handover(
         Settlement.hand_over(
             [s for h in handovers for s in h.settlements])
 
-    @classmethod
-    def get_moves(cls, handovers):
-        "Return the move of the cash from the hall to the safe"
-        pool = Pool()
-        Configuration = pool.get('hall.cash.configuration')
-        Settlement = pool.get('hall.cash.settlement')
-        Move = pool.get('account.move')
-        Line = pool.get('account.move.line')
-        Lang = pool.get('ir.lang')
-        handovers = [h for h in handovers if h.cash_amount]
-        if not handovers:
-            return {}
-        configuration = Configuration(1)
-        accounts = {}
-        for company in {h.company for h in handovers}:
-            accounts[company] = (
-                configuration.get_multivalue(
-                    'cash_journal', company=company.id),
-                configuration.get_multivalue(
-                    'safe_account', company=company.id))
-        periods = Settlement._get_periods(handovers)
-        lang = Lang.get()
-        moves = {}
-        for handover in handovers:
-            amount = handover.cash_amount
-            company = handover.company
-            journal, safe = accounts[company]
-            cash = handover.hall.cash_account
-            if not journal or not safe or not cash:
-                raise CashConfigurationError(gettext(
-                        'hall_cash.msg_handover_account_missing',
-                        hall=handover.hall.rec_name))
-            period = periods.get((company, handover.date))
-            if not period:
-                raise CashConfigurationError(gettext(
-                        'hall_cash.msg_handover_no_period',
-                        handover=handover.rec_name,
-                        date=lang.strftime(handover.date)))
-            moves[handover] = Move(
-                company=company,
-                journal=journal,
-                period=period,
-                date=handover.date,
-                origin=handover,
-                description=handover.rec_name,
-                lines=[
-                    Line(account=safe, debit=amount, credit=0),
-                    Line(account=cash, debit=0, credit=amount),
-                    ])
-        return moves
+    def get_transfer(self, configuration):
+        "The cash goes from the hall to the safe of the quality post"
+        journal = configuration.get_multivalue(
+            'cash_journal', company=self.company.id)
+        safe = configuration.get_multivalue(
+            'safe_account', company=self.company.id)
+        cash = self.hall.cash_account
+        if not journal or not safe or not cash:
+            raise CashConfigurationError(gettext(
+                    'hall_cash.msg_handover_account_missing',
+                    hall=self.hall.rec_name))
+        return journal, safe, cash, self.cash_amount
 
 
 class HandoverSettlement(ModelSQL):

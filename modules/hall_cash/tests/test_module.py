@@ -7,6 +7,8 @@ from decimal import Decimal
 from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
+from trytond.modules.hall_cash.cash import find_periods
+from trytond.modules.hall_cash.exceptions import CashConfigurationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -151,6 +153,39 @@ class HallCashTestCase(CompanyTestMixin, ModuleTestCase):
                     (business_type.account, Decimal(0), Decimal('30.50')),
                     (other_revenue, Decimal(0), Decimal('5.00')),
                     })
+
+    @with_transaction()
+    def test_find_periods(self):
+        "A cash move needs an open period of the document's date"
+        pool = Pool()
+        Settlement = pool.get('hall.cash.settlement')
+        Period = pool.get('account.period')
+        company = create_company()
+        with set_company(company):
+            hall, clerk, business_type = self.create_hall(company)
+            fiscalyear = get_fiscalyear(company)
+            fiscalyear.save()
+            fiscalyear.create_period([fiscalyear])
+            settlement = self.create_settlement(hall, clerk, business_type)
+            period, = Period.search([
+                    ('start_date', '<=', settlement.date),
+                    ('end_date', '>=', settlement.date),
+                    ('type', '=', 'standard'),
+                    ])
+
+            self.assertEqual(find_periods([settlement]), {settlement: period})
+            self.assertEqual(find_periods([]), {})
+
+            Period.close([period])
+            with self.assertRaises(CashConfigurationError) as cm:
+                find_periods([settlement])
+            self.assertIn(settlement.rec_name, cm.exception.message)
+            Period.reopen([period])
+            settlement.date = fiscalyear.end_date + dt.timedelta(days=1)
+            settlement.save()
+            settlement = Settlement(settlement.id)
+            with self.assertRaises(CashConfigurationError):
+                find_periods([settlement])
 
     @with_transaction()
     def test_settlement_off_rota(self):
