@@ -47,7 +47,10 @@ def hall_modules():
 
 def write_config(path, uri, var, port):
     config = configparser.ConfigParser()
-    config['database'] = {'uri': uri, 'path': os.path.join(var, 'db')}
+    # Two users confirming the same cash at once: the second waits for the
+    # first instead of getting a lock error (see hall_cash's doc)
+    config['database'] = {
+        'uri': uri, 'path': os.path.join(var, 'db'), 'retry': '20'}
     config['web'] = {
         'listen': f'127.0.0.1:{port}',
         'root': os.path.join(ROOT, 'web', 'node_modules', 'tryton-sao'),
