@@ -220,21 +220,26 @@ def test_quality_opens_cash_in_safe(hall_server):
     assert result['activeDomain'].startswith('在保险柜'), (
         result['domainTabs'])
     headers = result['headers']
-    assert {'营业员', '日期', '状态'} <= set(headers), headers
-    # The demo's second day: both clerks' cash received, not deposited
+    assert {'营业员', '交接日期', '交接现金', '状态'} <= set(headers), headers
+    # Yesterday afternoon's cash, packed in today's deposit not yet sent
     rows = result['rows']
-    assert len(rows) == 2, rows
-    state = headers.index('状态')
-    assert {row[state] for row in rows} == {'已接收'}, rows
+    assert len(rows) == 1, rows
+    assert '已接收' in rows[0], rows
+    # 李娜 handed it to the quality manager
+    assert {'李娜 (1002)', '吴芳 (1008)'} == {
+        cell for cell in rows[0] if cell.endswith(')')}, rows
 
 
 def test_finance_opens_deposits(hall_server):
-    "Finance sees the deposit the bank statement confirmed"
+    "Finance sees the deposits the bank statement confirmed or not yet"
     result = run_browser(
         hall_server, 'finance', ['营业厅', '结帐', '现金送款单'],
         'finance-deposits', tab='全部')
     headers = result['headers']
     assert {'送款单号', '开户银行', '金额', '状态'} <= set(headers), headers
+    # Today's packed, yesterday's at the bank, the day before's confirmed
     rows = result['rows']
-    assert len(rows) == 1, rows
-    assert rows[0][headers.index('状态')] == '已确认', rows
+    assert [r for row in rows for r in row
+        if r in {'草稿', '已送出', '已确认'}] == ['草稿', '已送出', '已确认'], (
+        rows)
+    assert '在途 1' in result['domainTabs'], result['domainTabs']

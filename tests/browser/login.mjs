@@ -228,10 +228,12 @@ async function main() {
         const title = labels[labels.length - 1];
         await poll(async () => (await collect(page)).tabs.some(
                 tab => tab.includes(title)), `the tab ${title}`);
-        await page.locator(`${LIST} > tbody > tr`).first().waitFor(
-            {timeout: TIMEOUT});
         if (DOMAIN_TAB) {
-            // A tab of the action's domains, e.g. the overdue ones
+            // A tab of the action's domains, e.g. the overdue ones; the
+            // first tab may list nothing
+            await poll(async () => (await collect(page)).domainTabs.some(
+                    tab => tab.startsWith(DOMAIN_TAB)),
+                `the domain tabs with ${DOMAIN_TAB}`);
             await page.locator('.tab-domain a[role=tab]:visible',
                 {hasText: DOMAIN_TAB}).first().click();
             await poll(async () => {
@@ -240,6 +242,9 @@ async function main() {
             }, `the domain tab ${DOMAIN_TAB}`);
             await page.waitForLoadState('networkidle', {timeout: TIMEOUT})
                 .catch(() => {});
+            await page.locator(`${LIST} > tbody > tr`).first().waitFor(
+                {timeout: TIMEOUT});
+        } else {
             await page.locator(`${LIST} > tbody > tr`).first().waitFor(
                 {timeout: TIMEOUT});
         }

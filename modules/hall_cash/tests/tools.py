@@ -262,9 +262,9 @@ def create_settlement(
     return settlement
 
 
-def setup_demo_deposit(date, config=None):
-    """Deposit the cash in the safe received before date and confirm it by
-    the bank statement of the date"""
+def setup_demo_deposit(date, send=True, confirm=True, config=None):
+    """Deposit the cash in the safe received before date; send it and
+    confirm it by the bank statement of the date"""
     User = Model.get('res.user', config=config)
     Deposit = Model.get('hall.cash.deposit', config=config)
     Handover = Model.get('hall.cash.handover', config=config)
@@ -279,7 +279,11 @@ def setup_demo_deposit(date, config=None):
                 ('date', '<', date),
                 ]))
     deposit.save()
+    if not send:
+        return deposit
     deposit.click('send')
+    if not confirm:
+        return deposit
 
     set_user(users['finance'], config=config)
     Statement = Model.get('account.statement', config=config)
@@ -379,11 +383,12 @@ def setup_demo(config=None):
         settlement.click('confirm')
         confirmed[ago, login] = settlement
 
-    # The cash of the first two days handed over and received in the safe
+    # The cash handed over and received in the safe, but the takings 王丽
+    # keeps overnight yesterday
     received = {}
     for ago, login in [
             (3, 'frontdesk1'), (3, 'frontdesk2'),
-            (2, 'frontdesk1'), (2, 'frontdesk2')]:
+            (2, 'frontdesk1'), (2, 'frontdesk2'), (1, 'frontdesk2')]:
         set_user(users[login], config=config)
         settlement = Settlement(confirmed[ago, login].id)
         handover = Handover(date=settlement.date)
@@ -397,9 +402,13 @@ def setup_demo(config=None):
         Handover(handover.id).click('receive')
         received[ago, login] = handover
 
-    # The next morning the quality manager deposits the first day's cash;
-    # the bank's statement confirms it.  The second day's is in the safe.
+    # Each morning the quality manager deposits the cash in the safe: the
+    # bank's statement confirmed the first deposit, the second is at the
+    # bank, today's is packed and waits to be sent
     setup_demo_deposit(today - dt.timedelta(days=2), config=config)
+    setup_demo_deposit(
+        today - dt.timedelta(days=1), confirm=False, config=config)
+    setup_demo_deposit(today, send=False, config=config)
 
     # Yesterday's takings of 王丽 kept overnight with the approval
     set_user(users['frontdesk1'], config=config)
