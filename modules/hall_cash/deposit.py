@@ -274,7 +274,7 @@ class Deposit(
         pool = Pool()
         Handover = pool.get('hall.cash.handover')
         for deposit in deposits:
-            if not deposit.handovers:
+            if not deposit.handovers or not deposit.amount:
                 raise DepositError(gettext(
                         'hall_cash.msg_deposit_no_handover',
                         deposit=deposit.rec_name))
