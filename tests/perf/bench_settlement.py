@@ -159,12 +159,31 @@ def create_settlement(lines, shift, clerk_name):
     Hall = pool.get('hall.hall')
     BusinessType = pool.get('hall.cash.business_type')
     Settlement = pool.get('hall.cash.settlement')
+    Post = pool.get('hall.post')
+    Roster = pool.get('hall.roster')
     hall, = Hall.search([('code', '=', 'H1')])
     types = BusinessType.search([])
     clerk = create_employee(
         Company(Transaction().context['company']), name=clerk_name)
     clerk.hall = hall
     clerk.save()
+    # The clerk works the shift on the published rota of the week
+    post, = Post.search([('code', '=', 'front_desk')])
+    week = DATE - dt.timedelta(days=DATE.weekday())
+    rosters = Roster.search([('hall', '=', hall.id), ('week', '=', week)])
+    if rosters:
+        Roster.draft(rosters)
+    else:
+        rosters = Roster.create([{'hall': hall.id, 'week': week}])
+    Roster.write(rosters, {
+            'lines': [('create', [{
+                            'employee': clerk.id,
+                            'date': DATE,
+                            'shift': shift,
+                            'post': post.id,
+                            }])],
+            })
+    Roster.publish(rosters)
 
     fees = [{
             'business_type': types[i % len(types)].id,
