@@ -1101,7 +1101,6 @@ class Settlement(
             amounts = cls.get_amounts(
                 settlements,
                 ['cash_amount', 'make_up_amount', 'waiver_amount'])
-        totals = amounts
 
         moves = {}
         for settlement in settlements:
@@ -1125,14 +1124,14 @@ class Settlement(
             non_cash_amounts = non_cashes[settlement.id]
             debits = defaultdict(Decimal)
             debits[cash_account] += (
-                totals['cash_amount'][settlement.id]
-                + totals['make_up_amount'][settlement.id])
+                amounts['cash_amount'][settlement.id]
+                + amounts['make_up_amount'][settlement.id])
             debits[config['cheque_account'] or cash_account] += (
                 non_cash_amounts.get('cheque', 0))
             debits[config['bank_card_account'] or cash_account] += (
                 non_cash_amounts.get('bank_card', 0))
             debits[config['waiver_account']] += (
-                totals['waiver_amount'][settlement.id])
+                amounts['waiver_amount'][settlement.id])
             credits = []
             for type_id, amount in fees[settlement.id]:
                 business_type = business_types[type_id]

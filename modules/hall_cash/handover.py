@@ -326,6 +326,9 @@ class Handover(
 
     def get_transfer(self, configuration):
         "The cash goes from the hall to the safe of the quality post"
+        if not self.cash_amount:
+            # Only cheques and bank card slips: no cash moves
+            return None, None, None, self.cash_amount
         journal = configuration.get_multivalue(
             'cash_journal', company=self.company.id)
         safe = configuration.get_multivalue(
