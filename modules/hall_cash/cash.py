@@ -4,8 +4,9 @@
 import csv
 import datetime
 import io
+import re
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sql import For, Literal, Null
 from sql.aggregate import Count, Min, Sum
@@ -19,6 +20,8 @@ from trytond.model import (
     fields)
 from trytond.modules.company import CompanyReport
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.hall_duties.common import (
+    MAX_AMOUNT, HallModelMixin, acting_employee, in_hall_groups)
 from trytond.modules.hall_duties.roster import SHIFTS
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
@@ -35,6 +38,8 @@ from .exceptions import (
 # The notes and coins counted at the counter, in yuan
 DENOMINATIONS = [
     Decimal(d) for d in ['100', '50', '20', '10', '5', '1', '0.5', '0.1']]
+# The most notes or coins of a denomination counted at once
+COUNT_MAX = 100000
 
 STATES = [
     ('draft', "Draft"),
@@ -59,6 +64,12 @@ ROTA_COVERS = {
     'afternoon': [{'afternoon'}, {'full'}],
     'full': [{'full'}, {'morning', 'afternoon'}],
     }
+
+# The billing report a clerk imports: its size, its rows and the amounts
+# of its rows, in yuan, with or without thousands separators
+IMPORT_MAX_SIZE = 2 * 1024 * 1024
+IMPORT_MAX_ROWS = 20000
+IMPORT_AMOUNT = re.compile(r'-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\Z')
 
 MAKE_UP_CAUSES = [
     ('not_collected', "Posting Not Collected"),
@@ -180,13 +191,15 @@ class CashTransferMixin:
                 origin=record,
                 description=record.rec_name,
                 lines=[
-                    Line(account=debit, debit=amount, credit=0),
-                    Line(account=credit, debit=0, credit=amount),
+                    Line(account=debit, debit=amount, credit=0,
+                        description=record.rec_name),
+                    Line(account=credit, debit=0, credit=amount,
+                        description=record.rec_name),
                     ])
         return moves
 
 
-class BusinessType(DeactivableMixin, ModelSQL, ModelView):
+class BusinessType(HallModelMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.business_type'
 
     company = fields.Many2One(
@@ -235,7 +248,8 @@ class BusinessType(DeactivableMixin, ModelSQL, ModelView):
 
 
 class Settlement(
-        LockWaitMixin, AmountCheckMixin, Workflow, ModelSQL, ModelView):
+        HallModelMixin, LockWaitMixin, AmountCheckMixin, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'hall.cash.settlement'
     _rec_name = 'number'
     _amount_checks = {
@@ -330,6 +344,13 @@ class Settlement(
             help="The counted less the payable: "
             "positive is an over, negative a shortage."),
         'get_amounts')
+    balance = fields.Function(fields.Selection([
+                ('balanced', "Balanced"),
+                ('over', "Over"),
+                ('short', "Short"),
+                ], "Balance",
+            help="Whether the counted is over or short of the payable."),
+        'on_change_with_balance')
     make_up_amount = fields.Function(Monetary(
             "Made Up", currency='currency', digits='currency'),
         'get_amounts')
@@ -389,7 +410,7 @@ class Settlement(
             })
     retained = fields.Function(fields.Boolean(
             "Retained Overnight",
-            help="Confirmed but not handed over by the end of its day."),
+            help="Not handed over by the end of its day."),
         'get_retained', searcher='search_retained')
     retention_reason = fields.Char(
         "Retention Reason",
@@ -503,10 +524,14 @@ class Settlement(
 
     @classmethod
     def view_attributes(cls):
+        balance = If(Eval('balance') == 'short', 'danger',
+            If(Eval('balance') == 'over', 'warning', 'success'))
         return super().view_attributes() + [
             ('/tree', 'visual',
                 If(Eval('retained') & ~Eval('retention_approved_at'),
                     'danger', '')),
+            ('/form//field[@name="difference"]', 'visual', balance),
+            ('/form//field[@name="balance"]', 'visual', balance),
             ]
 
     @classmethod
@@ -515,7 +540,7 @@ class Settlement(
 
     @classmethod
     def default_clerk(cls):
-        return Transaction().context.get('employee')
+        return acting_employee()
 
     @classmethod
     def default_hall(cls):
@@ -554,28 +579,42 @@ class Settlement(
             self.hall = self.clerk.hall
 
     @classmethod
+    def _retained_domain(cls, retained=True):
+        "The domain of the settlements not handed over by the end of the day"
+        today = Pool().get('ir.date').today()
+        handed = [('state', 'in', ['handed', 'received'])]
+        if retained:
+            return [
+                ('date', '<', today),
+                ('state', '!=', 'handed'),
+                ('handovers', 'not where', handed),
+                ]
+        return ['OR',
+            ('date', '>=', today),
+            ('state', '=', 'handed'),
+            ('handovers', 'where', handed),
+            ]
+
+    @classmethod
     def get_retained(cls, settlements, name):
         today = Pool().get('ir.date').today()
-        return {
-            s.id: s.state == 'confirmed' and s.date < today
-            for s in settlements}
+        retained = set()
+        candidates = [
+            s.id for s in settlements
+            if s.state != 'handed' and s.date < today]
+        for sub_ids in grouped_slice(candidates):
+            retained.update(map(int, cls.search([
+                            ('id', 'in', list(sub_ids)),
+                            *cls._retained_domain(),
+                            ], order=[])))
+        return {s.id: s.id in retained for s in settlements}
 
     @classmethod
     def search_retained(cls, name, clause):
         _, operator, value = clause
-        today = Pool().get('ir.date').today()
         if operator not in {'=', '!='}:
             raise NotImplementedError
-        retained = [
-            ('state', '=', 'confirmed'),
-            ('date', '<', today),
-            ]
-        if (operator == '=') == bool(value):
-            return retained
-        return ['OR',
-            ('state', '!=', 'confirmed'),
-            ('date', '>=', today),
-            ]
+        return cls._retained_domain((operator == '=') == bool(value))
 
     @classmethod
     def _amount_queries(cls):
@@ -595,6 +634,7 @@ class Settlement(
         return {
             'fee': (fee, fee.amount, None),
             'waiver': (waiver, waiver.amount, waiver.approved_at != Null),
+            'any_waiver': (waiver, waiver.amount, None),
             'cash': (count, count.denomination * count.count, None),
             'non_cash': (non_cash, non_cash.amount, None),
             'make_up': (make_up, make_up.amount, None),
@@ -675,6 +715,127 @@ class Settlement(
                 result[name][settlement.id] = values[name]
         return result
 
+    @fields.depends(
+        'company', 'card_sales', 'fees', 'waivers', 'counts', 'non_cash',
+        'make_ups')
+    def _get_live_amounts(self):
+        "The amounts of the settlement as the form shows it, not saved"
+        def total(values):
+            return sum((v or 0 for v in values), Decimal(0))
+        fees = total(f.amount for f in self.fees or [])
+        receivable = fees + (self.card_sales or 0)
+        waivers = total(
+            w.amount for w in self.waivers or []
+            if getattr(w, 'approved_at', None))
+        cash = total(
+            (c.denomination or 0) * (c.count or 0)
+            for c in self.counts or [])
+        non_cash = total(n.amount for n in self.non_cash or [])
+        make_ups = total(m.amount for m in self.make_ups or [])
+        amounts = {
+            'fee_amount': fees,
+            'receivable': receivable,
+            'waiver_amount': waivers,
+            'payable': receivable - waivers,
+            'cash_amount': cash,
+            'non_cash_amount': non_cash,
+            'counted': cash + non_cash,
+            'difference': cash + non_cash - (receivable - waivers),
+            'make_up_amount': make_ups,
+            'takings': cash + non_cash + make_ups,
+            }
+        if self.company and self.company.currency:
+            round_ = self.company.currency.round
+            amounts = {k: round_(v) for k, v in amounts.items()}
+        return amounts
+
+    @fields.depends(methods=['_get_live_amounts'])
+    def on_change_with_fee_amount(self, name=None):
+        return self._get_live_amounts()['fee_amount']
+
+    @fields.depends(methods=['_get_live_amounts'])
+    def on_change_with_receivable(self, name=None):
+        return self._get_live_amounts()['receivable']
+
+    @fields.depends(methods=['_get_live_amounts'])
+    def on_change_with_waiver_amount(self, name=None):
+        return self._get_live_amounts()['waiver_amount']
+
+    @fields.depends(methods=['_get_live_amounts'])
+    def on_change_with_payable(self, name=None):
+        return self._get_live_amounts()['payable']
+
+    @fields.depends(methods=['_get_live_amounts'])
+    def on_change_with_cash_amount(self, name=None):
+        return self._get_live_amounts()['cash_amount']
+
+    @fields.depends(methods=['_get_live_amounts'])
+    def on_change_with_non_cash_amount(self, name=None):
+        return self._get_live_amounts()['non_cash_amount']
+
+    @fields.depends(methods=['_get_live_amounts'])
+    def on_change_with_counted(self, name=None):
+        return self._get_live_amounts()['counted']
+
+    @fields.depends(methods=['_get_live_amounts'])
+    def on_change_with_difference(self, name=None):
+        return self._get_live_amounts()['difference']
+
+    @fields.depends('difference', methods=['_get_live_amounts'])
+    def on_change_with_balance(self, name=None):
+        if self.id is not None and self.id >= 0 and name is not None:
+            difference = self.difference
+        else:
+            difference = self._get_live_amounts()['difference']
+        if difference is None or not difference:
+            return 'balanced'
+        return 'over' if difference > 0 else 'short'
+
+    @fields.depends(methods=['_get_live_amounts'])
+    def on_change_with_make_up_amount(self, name=None):
+        return self._get_live_amounts()['make_up_amount']
+
+    @fields.depends(methods=['_get_live_amounts'])
+    def on_change_with_takings(self, name=None):
+        return self._get_live_amounts()['takings']
+
+    @classmethod
+    def validate_fields(cls, settlements, field_names):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Lang = pool.get('ir.lang')
+        super().validate_fields(settlements, field_names)
+        if 'date' in field_names:
+            today = Date.today()
+            for settlement in settlements:
+                if settlement.date > today:
+                    raise SettlementValidationError(gettext(
+                            'hall_cash.msg_settlement_date_future',
+                            settlement=settlement.rec_name,
+                            date=Lang.get().strftime(settlement.date)))
+        if {'card_sales', 'fees', 'waivers'} & field_names:
+            cls.check_waivers(settlements)
+
+    @classmethod
+    def check_waivers(cls, settlements):
+        "Refuse waivers, approved or not, above the receivable"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        totals = cls.get_totals(settlements, ['fee', 'any_waiver'])
+        for settlement in settlements:
+            round_ = settlement.company.currency.round
+            receivable = round_(
+                totals['fee'][settlement.id] + settlement.card_sales)
+            waivers = round_(totals['any_waiver'][settlement.id])
+            if waivers > receivable:
+                lang = Lang.get()
+                raise SettlementValidationError(gettext(
+                        'hall_cash.msg_settlement_waivers_exceed',
+                        settlement=settlement.rec_name,
+                        waivers=lang.currency(waivers, settlement.currency),
+                        receivable=lang.currency(
+                            receivable, settlement.currency)))
+
     @classmethod
     def preprocess_values(cls, mode, values):
         pool = Pool()
@@ -741,8 +902,11 @@ class Settlement(
                     raise SettlementConfirmedError(gettext(
                             'hall_cash.msg_settlement_confirmed',
                             settlement=settlement.rec_name))
+                writable = {'checks', 'make_ups'}
+                if settlement.retained:
+                    writable |= cls._closed_writable
                 if (external and settlement.state != 'draft'
-                        and values.keys() - {'checks', 'make_ups'}):
+                        and values.keys() - writable):
                     raise SettlementStateError(gettext(
                             'hall_cash.msg_settlement_edit_draft',
                             settlement=settlement.rec_name))
@@ -766,6 +930,7 @@ class Settlement(
     @ModelView.button
     def count(cls, settlements):
         "Close the count; an over goes to investigating"
+        cls.check_waivers(settlements)
         cls.check_rota([s for s in settlements if s.state == 'draft'])
         overs = [
             s.id for s in settlements
@@ -826,7 +991,6 @@ class Settlement(
         Others are refused; the director is warned and, when the warning is
         skipped, recorded as having overridden the rota."""
         pool = Pool()
-        Roster = pool.get('hall.roster')
         Warning = pool.get('res.user.warning')
         Lang = pool.get('ir.lang')
         off_rota = cls.get_off_rota(settlements)
@@ -843,7 +1007,7 @@ class Settlement(
                 'shift': settlement.shift_string,
                 'settlement': settlement.rec_name,
                 }
-            if not Roster.is_director():
+            if not in_hall_groups('group_director'):
                 raise SettlementRotaError(gettext(
                         'hall_cash.msg_settlement_off_rota', **values))
             key = Warning.format('settlement_off_rota', off_rota)
@@ -855,7 +1019,7 @@ class Settlement(
         if off_rota:
             to_write.extend([off_rota, {
                         'rota_override_by': (
-                            Transaction().context.get('employee')),
+                            acting_employee()),
                         'rota_override_at': datetime.datetime.now(),
                         }])
         if overridden:
@@ -900,7 +1064,7 @@ class Settlement(
         "Register the unexplained over with the quality post"
         pool = Pool()
         Lang = pool.get('ir.lang')
-        employee = Transaction().context.get('employee')
+        employee = acting_employee()
         now = datetime.datetime.now()
         cls.lock(settlements)
         settlements = [
@@ -929,6 +1093,7 @@ class Settlement(
         "Check the settlements can be confirmed"
         pool = Pool()
         Waiver = pool.get('hall.cash.settlement.waiver')
+        MakeUp = pool.get('hall.cash.makeup')
         Lang = pool.get('ir.lang')
         lang = Lang.get()
 
@@ -942,6 +1107,10 @@ class Settlement(
                     'hall_cash.msg_settlement_waiver_not_approved',
                     settlement=waiver.settlement.rec_name,
                     waiver=waiver.rec_name))
+        MakeUp.check_same_day(MakeUp.search([
+                    ('settlement', 'in', [s.id for s in settlements]),
+                    ('late_accepted_at', '=', None),
+                    ]))
         if amounts is None:
             amounts = cls.get_amounts(settlements, cls._confirm_amounts)
         for settlement in settlements:
@@ -996,11 +1165,12 @@ class Settlement(
         pool = Pool()
         Move = pool.get('account.move')
         amounts = cls.get_amounts(settlements, cls._confirm_amounts)
+        cls.check_waivers(settlements)
         cls.check_confirm(settlements, amounts=amounts)
         moves = cls.get_moves(settlements, amounts=amounts)
         Move.save(list(moves.values()))
         Move.post(list(moves.values()))
-        employee = Transaction().context.get('employee')
+        employee = acting_employee()
         for settlement in settlements:
             settlement.move = moves.get(settlement)
             settlement.confirmed_by = employee
@@ -1016,7 +1186,7 @@ class Settlement(
     @ModelView.button
     def approve_retention(cls, settlements):
         "Approve the takings staying with the clerk overnight"
-        employee = Transaction().context.get('employee')
+        employee = acting_employee()
         now = datetime.datetime.now()
         cls.lock(settlements)
         settlements = [
@@ -1153,20 +1323,27 @@ class Settlement(
         pool = Pool()
         Line = pool.get('account.move.line')
         round_ = self.company.currency.round
+        # The ledger reads the settlement and its clerk on every line
+        label = self._get_move_description()
         lines = []
         for account, amount in debits:
             amount = round_(amount or 0)
             if amount:
                 lines.append(Line(
-                        account=account,
+                        account=account, description=label,
                         debit=max(amount, 0), credit=max(-amount, 0)))
         for account, amount, description in credits:
             amount = round_(amount or 0)
             if amount:
                 lines.append(Line(
-                        account=account, description=description,
+                        account=account,
+                        description=' '.join(filter(None, [
+                                    label, description])),
                         debit=max(-amount, 0), credit=max(amount, 0)))
         return lines
+
+    def _get_move_description(self):
+        return f'{self.number or ""} {self.clerk.rec_name}'.strip()
 
     def _get_move(self, journal, period, lines):
         pool = Pool()
@@ -1177,7 +1354,7 @@ class Settlement(
             period=period,
             date=self.date,
             origin=self,
-            description=f'{self.number or ""} {self.clerk.rec_name}'.strip(),
+            description=self._get_move_description(),
             lines=lines)
 
 
@@ -1236,13 +1413,15 @@ def _settlement_field(states=None):
 
 
 def _line_states(states):
+    # A line of a settlement not saved yet has no settlement state
     return {
-        'readonly': ~Eval('settlement_state', 'draft').in_(states),
+        'readonly': ~Eval('settlement_state', 'draft').in_(states + [None]),
         }
 
 
 class SettlementFee(
-        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
+        HallModelMixin, AmountCheckMixin, SettlementLineMixin, ModelSQL,
+        ModelView):
     __name__ = 'hall.cash.settlement.fee'
     _amount_checks = {
         'amount': ('hall_cash.msg_amount_positive', False),
@@ -1286,7 +1465,8 @@ class SettlementFee(
 
 
 class SettlementWaiver(
-        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
+        HallModelMixin, AmountCheckMixin, SettlementLineMixin, ModelSQL,
+        ModelView):
     __name__ = 'hall.cash.settlement.waiver'
     _amount_checks = {
         'amount': ('hall_cash.msg_amount_positive', False),
@@ -1308,6 +1488,16 @@ class SettlementWaiver(
             })
     approved = fields.Function(
         fields.Boolean("Approved"), 'on_change_with_approved')
+    clerk = fields.Function(
+        fields.Many2One('company.employee', "Clerk"),
+        'on_change_with_clerk', searcher='search_settlement_field')
+    settlement_date = fields.Function(
+        fields.Date("Settlement Date"),
+        'on_change_with_settlement_date', searcher='search_settlement_field')
+    receivable = fields.Function(Monetary(
+            "Receivable", currency='currency', digits='currency',
+            help="The receivable of the settlement."),
+        'get_receivable')
     approved_by = fields.Many2One(
         'company.employee', "Approved By", readonly=True)
     approved_at = fields.DateTime("Approved At", readonly=True)
@@ -1339,6 +1529,40 @@ class SettlementWaiver(
     def on_change_with_approved(self, name=None):
         return bool(self.approved_at)
 
+    @fields.depends('settlement', '_parent_settlement.clerk')
+    def on_change_with_clerk(self, name=None):
+        if self.settlement:
+            return self.settlement.clerk
+
+    @fields.depends('settlement', '_parent_settlement.date')
+    def on_change_with_settlement_date(self, name=None):
+        if self.settlement:
+            return self.settlement.date
+
+    @classmethod
+    def search_settlement_field(cls, name, clause):
+        nested = clause[0][len(name):]
+        if name == 'settlement_date':
+            name = 'date'
+        return [(f'settlement.{name}{nested}', *clause[1:])]
+
+    @classmethod
+    def get_receivable(cls, waivers, name):
+        pool = Pool()
+        Settlement = pool.get('hall.cash.settlement')
+        settlements = list({w.settlement for w in waivers})
+        amounts = Settlement.get_amounts(settlements, ['receivable'])
+        return {
+            w.id: amounts['receivable'][w.settlement.id] for w in waivers}
+
+    @classmethod
+    def validate_fields(cls, waivers, field_names):
+        pool = Pool()
+        Settlement = pool.get('hall.cash.settlement')
+        super().validate_fields(waivers, field_names)
+        if {'settlement', 'amount'} & field_names:
+            Settlement.check_waivers(list({w.settlement for w in waivers}))
+
     @classmethod
     def check_modification(cls, mode, waivers, values=None, external=False):
         super().check_modification(
@@ -1367,7 +1591,7 @@ class SettlementWaiver(
     @ModelView.button
     def approve(cls, waivers):
         "Approve the waivers as the duty manager"
-        employee = Transaction().context.get('employee')
+        employee = acting_employee()
         now = datetime.datetime.now()
         waivers = [
             w for w in waivers
@@ -1379,8 +1603,11 @@ class SettlementWaiver(
                 })
 
 
-class SettlementCount(SettlementLineMixin, ModelSQL, ModelView):
+class SettlementCount(
+        HallModelMixin, SettlementLineMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.settlement.count'
+    # The notes and coins of one denomination a hall counts
+    _value_bounds = {'count': (0, COUNT_MAX)}
 
     settlement = _settlement_field()
     denomination = fields.Numeric(
@@ -1439,7 +1666,8 @@ class SettlementCount(SettlementLineMixin, ModelSQL, ModelView):
 
 
 class SettlementNonCash(
-        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
+        HallModelMixin, AmountCheckMixin, SettlementLineMixin, ModelSQL,
+        ModelView):
     __name__ = 'hall.cash.settlement.non_cash'
     _amount_checks = {
         'amount': ('hall_cash.msg_amount_positive', False),
@@ -1473,7 +1701,8 @@ class SettlementNonCash(
 
 
 class SettlementCheck(
-        AmountCheckMixin, SettlementLineMixin, ModelSQL, ModelView):
+        HallModelMixin, AmountCheckMixin, SettlementLineMixin, ModelSQL,
+        ModelView):
     __name__ = 'hall.cash.settlement.check'
     _amount_checks = {
         'amount': ('hall_cash.msg_amount_positive', False),
@@ -1551,7 +1780,9 @@ class SettlementCheck(
                 invoice=self.invoice_number))
 
 
-class MakeUp(AmountCheckMixin, SettlementMixin, ModelSQL, ModelView):
+class MakeUp(
+        HallModelMixin, AmountCheckMixin, SettlementMixin, ModelSQL,
+        ModelView):
     __name__ = 'hall.cash.makeup'
     _amount_checks = {
         'amount': ('hall_cash.msg_make_up_amount_positive', True),
@@ -1589,6 +1820,22 @@ class MakeUp(AmountCheckMixin, SettlementMixin, ModelSQL, ModelView):
         states={
             'readonly': Eval('settlement_state').in_(CLOSED_STATES),
             })
+    late = fields.Function(fields.Boolean(
+            "Late",
+            help="Made up after the day of the settlement."),
+        'on_change_with_late')
+    late_accepted_by = fields.Many2One(
+        'company.employee', "Late Make-up Accepted By", readonly=True,
+        states={
+            'invisible': ~Eval('late_accepted_at'),
+            },
+        help="The duty manager who accepted a make-up after the day of "
+        "the settlement.")
+    late_accepted_at = fields.DateTime(
+        "Late Make-up Accepted At", readonly=True,
+        states={
+            'invisible': ~Eval('late_accepted_at'),
+            })
     clerk = fields.Function(
         fields.Many2One('company.employee', "Clerk"),
         'on_change_with_clerk', searcher='search_settlement_field')
@@ -1617,10 +1864,24 @@ class MakeUp(AmountCheckMixin, SettlementMixin, ModelSQL, ModelView):
             ('date', 'DESC'),
             ('id', 'DESC'),
             ]
+        cls._buttons.update({
+                'accept_late': {
+                    'invisible': (~Eval('late')
+                        | Bool(Eval('late_accepted_at'))
+                        | Eval('settlement_state').in_(CLOSED_STATES)),
+                    'depends': [
+                        'late', 'late_accepted_at', 'settlement_state'],
+                    },
+                })
 
     @classmethod
     def default_date(cls):
         return Pool().get('ir.date').today()
+
+    @fields.depends('date', 'settlement', '_parent_settlement.date')
+    def on_change_with_late(self, name=None):
+        return bool(self.date and self.settlement and self.settlement.date
+            and self.date > self.settlement.date)
 
     @fields.depends('settlement', '_parent_settlement.clerk')
     def on_change_with_clerk(self, name=None):
@@ -1665,6 +1926,67 @@ class MakeUp(AmountCheckMixin, SettlementMixin, ModelSQL, ModelView):
                 raise MakeUpError(gettext(
                         'hall_cash.msg_make_up_state',
                         settlement=make_up.settlement.rec_name))
+        if mode == 'create' or (
+                mode == 'write' and {'date', 'settlement'} & values.keys()):
+            cls.check_date(make_ups)
+
+    @classmethod
+    def check_date(cls, make_ups):
+        "Refuse a make-up dated before the day of its settlement"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        for make_up in make_ups:
+            if make_up.date < make_up.settlement.date:
+                raise MakeUpError(gettext(
+                        'hall_cash.msg_make_up_before',
+                        settlement=make_up.settlement.rec_name,
+                        settlement_date=lang.strftime(
+                            make_up.settlement.date),
+                        date=lang.strftime(make_up.date)))
+
+    @classmethod
+    def on_modification(cls, mode, make_ups, field_names=None):
+        super().on_modification(mode, make_ups, field_names=field_names)
+        if mode == 'write' and {'date', 'settlement', 'amount'} & field_names:
+            # A changed make-up is accepted again
+            accepted = [m for m in make_ups if m.late_accepted_at]
+            if accepted:
+                cls.write(accepted, {
+                        'late_accepted_by': None,
+                        'late_accepted_at': None,
+                        })
+
+    @classmethod
+    def check_same_day(cls, make_ups):
+        """Refuse the make-ups dated after the day of their settlement that
+        the duty manager did not accept
+
+        The manual has a shortage made up the same day."""
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        for make_up in make_ups:
+            if make_up.late and not make_up.late_accepted_at:
+                raise MakeUpError(gettext(
+                        'hall_cash.msg_make_up_late',
+                        settlement=make_up.settlement.rec_name,
+                        settlement_date=lang.strftime(
+                            make_up.settlement.date),
+                        date=lang.strftime(make_up.date)))
+
+    @classmethod
+    @ModelView.button
+    def accept_late(cls, make_ups):
+        "Accept as the duty manager a make-up after the settlement's day"
+        make_ups = [
+            m for m in make_ups
+            if m.late and not m.late_accepted_at
+            and m.settlement.state not in CLOSED_STATES]
+        cls.write(make_ups, {
+                'late_accepted_by': acting_employee(),
+                'late_accepted_at': datetime.datetime.now(),
+                })
 
 
 class DayReport(ModelSQL, ModelView):
@@ -1772,6 +2094,9 @@ class ImportFees(Wizard):
         Fee = pool.get('hall.cash.settlement.fee')
         InvoiceCheck = pool.get('hall.cash.settlement.check')
         settlement = self.record
+        if settlement is None:
+            raise ImportFeesError(gettext(
+                    'hall_cash.msg_import_fees_no_settlement'))
         if settlement.state != 'draft':
             raise SettlementStateError(gettext(
                     'hall_cash.msg_settlement_edit_draft',
@@ -1784,10 +2109,11 @@ class ImportFees(Wizard):
                     ('fee', '!=', None),
                     ])}
         Fee.delete([f for f in settlement.fees if f not in kept])
-        Fee.save([
-                Fee(settlement=settlement, business_type=business_type,
-                    amount=amount)
-                for business_type, amount in rows])
+        Fee.create([{
+                    'settlement': settlement.id,
+                    'business_type': business_type.id,
+                    'amount': amount,
+                    } for business_type, amount in rows])
         return 'end'
 
     @classmethod
@@ -1797,6 +2123,12 @@ class ImportFees(Wizard):
         Nothing is returned when a row is wrong: the error names it."""
         pool = Pool()
         BusinessType = pool.get('hall.cash.business_type')
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise ImportFeesError(gettext('hall_cash.msg_import_fees_file'))
+        if len(data) > IMPORT_MAX_SIZE:
+            raise ImportFeesError(gettext(
+                    'hall_cash.msg_import_fees_size',
+                    size=IMPORT_MAX_SIZE // 1024))
         try:
             text = bytes(data).decode('utf-8-sig')
         except UnicodeDecodeError:
@@ -1823,6 +2155,10 @@ class ImportFees(Wizard):
                 number = reader.line_num
                 if not any(c.strip() for c in row):
                     continue
+                if len(rows) >= IMPORT_MAX_ROWS:
+                    raise ImportFeesError(gettext(
+                            'hall_cash.msg_import_fees_rows',
+                            rows=IMPORT_MAX_ROWS))
                 if len(row) != len(header):
                     raise ImportFeesError(gettext(
                             'hall_cash.msg_import_fees_row_columns',
@@ -1832,12 +2168,11 @@ class ImportFees(Wizard):
                     raise ImportFeesError(gettext(
                             'hall_cash.msg_import_fees_row_code',
                             row=number, code=code))
-                value = row[amount_index].strip().replace(',', '')
-                try:
-                    amount = Decimal(value)
-                except InvalidOperation:
-                    amount = None
-                if (amount is None or not amount.is_finite()
+                value = row[amount_index].strip()
+                amount = None
+                if IMPORT_AMOUNT.match(value):
+                    amount = Decimal(value.replace(',', ''))
+                if (amount is None
                         or amount.as_tuple().exponent < -digits):
                     raise ImportFeesError(gettext(
                             'hall_cash.msg_import_fees_row_amount',
@@ -1846,6 +2181,11 @@ class ImportFees(Wizard):
                     raise ImportFeesError(gettext(
                             'hall_cash.msg_import_fees_row_negative',
                             row=number, amount=row[amount_index]))
+                if amount > MAX_AMOUNT:
+                    raise ImportFeesError(gettext(
+                            'hall_cash.msg_import_fees_row_range',
+                            row=number, amount=row[amount_index],
+                            maximum=MAX_AMOUNT))
                 rows.append((types[code], amount))
         except csv.Error:
             raise ImportFeesError(gettext(

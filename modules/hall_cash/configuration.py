@@ -4,6 +4,7 @@
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
+from trytond.modules.hall_duties.common import HallModelMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
 
@@ -63,7 +64,8 @@ _account_fields = {
 
 
 class Configuration(
-        ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
+        HallModelMixin, ModelSingleton, ModelSQL, ModelView,
+        CompanyMultiValueMixin):
     __name__ = 'hall.cash.configuration'
 
     settlement_sequence = fields.MultiValue(fields.Many2One(
@@ -113,7 +115,7 @@ class Configuration(
             'settlement_sequence').default_settlement_sequence()
 
 
-class ConfigurationSequence(ModelSQL, CompanyValueMixin):
+class ConfigurationSequence(HallModelMixin, ModelSQL, CompanyValueMixin):
     __name__ = 'hall.cash.configuration.sequence'
 
     settlement_sequence = fields.Many2One(
@@ -134,7 +136,7 @@ class ConfigurationSequence(ModelSQL, CompanyValueMixin):
             return None
 
 
-class ConfigurationAccount(ModelSQL, CompanyValueMixin):
+class ConfigurationAccount(HallModelMixin, ModelSQL, CompanyValueMixin):
     __name__ = 'hall.cash.configuration.account'
 
     cash_journal = _journal_field()

@@ -9,6 +9,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.company import CompanyReport
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.hall_duties.common import acting_employee
 from trytond.modules.hall_duties.hall import HallDocumentMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
@@ -26,7 +27,7 @@ STATES = [
 
 
 class Deposit(
-        CashTransferMixin, LockWaitMixin, HallDocumentMixin, Workflow,
+        HallDocumentMixin, CashTransferMixin, LockWaitMixin, Workflow,
         ModelSQL, ModelView):
     "The cash the quality post deposits at the bank (现金送款单)"
     __name__ = 'hall.cash.deposit'
@@ -125,7 +126,7 @@ class Deposit(
 
     @classmethod
     def default_depositor(cls):
-        return Transaction().context.get('employee')
+        return acting_employee()
 
     @classmethod
     def default_date(cls):

@@ -9,14 +9,17 @@ from sql.operators import Equal
 from trytond.i18n import gettext
 from trytond.model import Check, Exclude, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.hall_duties.common import (
+    HallModelMixin, acting_employee, in_hall_groups, is_own_employee)
 from trytond.modules.hall_duties.hall import HallDocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
 
-from .cash import DENOMINATIONS, CashTransferMixin, LockWaitMixin
+from .cash import (
+    COUNT_MAX, DENOMINATIONS, CashTransferMixin, LockWaitMixin)
 from .exceptions import (
-    CashConfigurationError, HandoverError, SettlementValidationError)
+    CashConfigurationError, HandoverError, RetentionError,
+    SettlementValidationError)
 
 # The notes of a bundle by the bank's rules
 BUNDLE = 100
@@ -29,7 +32,7 @@ STATES = [
 
 
 class Handover(
-        CashTransferMixin, LockWaitMixin, HallDocumentMixin, Workflow,
+        HallDocumentMixin, CashTransferMixin, LockWaitMixin, Workflow,
         ModelSQL, ModelView):
     "The cash a clerk hands over to the quality post (现金交接)"
     __name__ = 'hall.cash.handover'
@@ -126,7 +129,7 @@ class Handover(
 
     @classmethod
     def default_clerk(cls):
-        return Transaction().context.get('employee')
+        return acting_employee()
 
     @classmethod
     def default_date(cls):
@@ -205,6 +208,25 @@ class Handover(
                     raise HandoverError(gettext(
                             'hall_cash.msg_handover_edit_draft',
                             handover=handover.rec_name))
+                if (handover.state == 'draft'
+                        and not is_own_employee(handover.clerk)):
+                    raise HandoverError(gettext(
+                            'hall_cash.msg_handover_not_own',
+                            handover=handover.rec_name,
+                            clerk=handover.clerk.rec_name))
+            if ('deposit' in values
+                    and not in_hall_groups(
+                        'group_quality', 'group_director')):
+                raise HandoverError(gettext(
+                        'hall_cash.msg_handover_deposit_quality',
+                        handover=handovers[0].rec_name))
+        if mode in {'create', 'delete'} and external:
+            for handover in handovers:
+                if not is_own_employee(handover.clerk):
+                    raise HandoverError(gettext(
+                            'hall_cash.msg_handover_not_own',
+                            handover=handover.rec_name,
+                            clerk=handover.clerk.rec_name))
 
     @classmethod
     def check_hand(cls, handovers):
@@ -238,6 +260,12 @@ class Handover(
                             'hall_cash.msg_handover_settlement_confirmed',
                             handover=handover.rec_name,
                             settlement=settlement.rec_name))
+                if (settlement.retained
+                        and not settlement.retention_approved_at):
+                    raise RetentionError(gettext(
+                            'hall_cash.msg_handover_retention_not_approved',
+                            settlement=settlement.rec_name,
+                            date=lang.strftime(settlement.date)))
             if handover.cash_amount != handover.settlement_amount:
                 raise HandoverError(gettext(
                         'hall_cash.msg_handover_amount',
@@ -277,6 +305,11 @@ class Handover(
                 raise HandoverError(gettext(
                         'hall_cash.msg_handover_already_handed',
                         handover=handover.rec_name))
+            if not is_own_employee(handover.clerk):
+                raise HandoverError(gettext(
+                        'hall_cash.msg_handover_not_own',
+                        handover=handover.rec_name,
+                        clerk=handover.clerk.rec_name))
         cls._hand(handovers)
 
     @classmethod
@@ -312,7 +345,7 @@ class Handover(
         moves = cls.get_transfer_moves(handovers)
         Move.save(list(moves.values()))
         Move.post(list(moves.values()))
-        employee = Transaction().context.get('employee')
+        employee = acting_employee()
         now = datetime.datetime.now()
         for handover in handovers:
             handover.move = moves.get(handover)
@@ -341,7 +374,7 @@ class Handover(
         return journal, safe, cash, self.cash_amount
 
 
-class HandoverSettlement(ModelSQL):
+class HandoverSettlement(HallModelMixin, ModelSQL):
     __name__ = 'hall.cash.handover-hall.cash.settlement'
 
     handover = fields.Many2One(
@@ -362,9 +395,11 @@ class HandoverSettlement(ModelSQL):
             ]
 
 
-class HandoverCount(ModelSQL, ModelView):
+class HandoverCount(HallModelMixin, ModelSQL, ModelView):
     "The notes or coins of a denomination handed over"
     __name__ = 'hall.cash.handover.count'
+    # The notes and coins of one denomination a hall counts
+    _value_bounds = {'count': (0, COUNT_MAX)}
 
     handover = fields.Many2One(
         'hall.cash.handover', "Handover", required=True,
@@ -448,10 +483,16 @@ class HandoverCount(ModelSQL, ModelView):
             mode, counts, values=values, external=external)
         if external:
             for count in counts:
-                if count.handover.state != 'draft':
+                handover = count.handover
+                if handover.state != 'draft':
                     raise HandoverError(gettext(
                             'hall_cash.msg_handover_edit_draft',
-                            handover=count.handover.rec_name))
+                            handover=handover.rec_name))
+                if not is_own_employee(handover.clerk):
+                    raise HandoverError(gettext(
+                            'hall_cash.msg_handover_not_own',
+                            handover=handover.rec_name,
+                            clerk=handover.clerk.rec_name))
 
     @classmethod
     def validate_fields(cls, counts, field_names):

@@ -19,6 +19,7 @@ from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
+from .common import HallModelMixin, is_own_employee
 from .exceptions import ChecklistTickError
 from .hall import HallDocumentMixin
 
@@ -59,7 +60,8 @@ class Checklist(HallDocumentMixin, ModelSQL, ModelView):
             ('date', 'DESC'), ('hall', 'ASC'), ('employee', 'ASC'),
             ('id', 'ASC')]
         cls.__rpc__.update({
-                'generate': RPC(readonly=False),
+                'generate': RPC(
+                    readonly=False, result=lambda r: [c.id for c in r]),
                 })
 
     @classmethod
@@ -280,7 +282,7 @@ class Checklist(HallDocumentMixin, ModelSQL, ModelView):
         return existing, existing_lines
 
 
-class ChecklistLine(ModelSQL, ModelView):
+class ChecklistLine(HallModelMixin, ModelSQL, ModelView):
     __name__ = 'hall.checklist.line'
 
     checklist = fields.Many2One(
@@ -430,18 +432,8 @@ class ChecklistLine(ModelSQL, ModelView):
     @classmethod
     def check_tick(cls, lines):
         "Refuse to tick the lines of another employee's checklist"
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        transaction = Transaction()
-        if transaction.user == 0:
-            return
-        groups = set(User.get_groups())
-        if ModelData.get_id('hall_duties', 'group_hall_admin') in groups:
-            return
-        employees = set(User.get_employees())
         for line in lines:
-            if line.checklist.employee.id not in employees:
+            if not is_own_employee(line.checklist.employee):
                 raise ChecklistTickError(gettext(
                         'hall_duties.msg_checklist_line_not_own',
                         line=line.rec_name,

@@ -17,6 +17,7 @@ from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
+from .common import in_hall_groups
 from .exceptions import DeadlineDoneError, DeadlineValidationError
 from .hall import HallDocumentMixin
 
@@ -284,16 +285,10 @@ class Deadline(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     def check_responsible(cls, deadlines):
         "Refuse deadlines of a post the user does not hold"
         pool = Pool()
-        ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
-        if Transaction().user == 0:
+        if in_hall_groups('group_director'):
             return
         groups = set(User.get_groups())
-        if groups & {
-                ModelData.get_id('hall_duties', 'group_director'),
-                ModelData.get_id('hall_duties', 'group_hall_admin'),
-                }:
-            return
         for deadline in deadlines:
             if deadline.post.group.id not in groups:
                 raise DeadlineDoneError(gettext(

@@ -43,3 +43,7 @@ class HandoverError(UserError):
 
 class NoticeReadError(UserError):
     pass
+
+
+class ValueValidationError(ValidationError):
+    pass

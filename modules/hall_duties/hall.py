@@ -9,6 +9,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .common import HallModelMixin
+
 POST_KINDS = [
     ('front', "Front"),
     ('manager', "Manager"),
@@ -16,7 +18,7 @@ POST_KINDS = [
     ]
 
 
-class Hall(DeactivableMixin, ModelSQL, ModelView):
+class Hall(HallModelMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'hall.hall'
     _rec_name = 'name'
 
@@ -85,7 +87,7 @@ class Hall(DeactivableMixin, ModelSQL, ModelView):
         return sorted(h for h, in cursor)
 
 
-class HallDocumentMixin:
+class HallDocumentMixin(HallModelMixin):
     "A record of a hall: its company is the hall's"
     __slots__ = ()
 
@@ -111,7 +113,7 @@ class HallDocumentMixin:
         return [('hall.' + clause[0],) + tuple(clause[1:])]
 
 
-class Post(ModelSQL, ModelView):
+class Post(HallModelMixin, ModelSQL, ModelView):
     __name__ = 'hall.post'
     _rec_name = 'name'
 
@@ -135,7 +137,7 @@ class Post(ModelSQL, ModelView):
         cls._order.insert(0, ('id', 'ASC'))
 
 
-class PostDuty(sequence_ordered(), ModelSQL, ModelView):
+class PostDuty(HallModelMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'hall.post.duty'
 
     post = fields.Many2One(

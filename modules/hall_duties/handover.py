@@ -10,35 +10,11 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .common import (
+    HallModelMixin, acting_employee, in_hall_groups, is_own_employee)
 from .exceptions import HandoverError
 from .hall import HallDocumentMixin
 from .roster import SHIFTS
-
-
-def is_hall_manager():
-    "Tell whether the user acts with the director's or administrator's group"
-    pool = Pool()
-    ModelData = pool.get('ir.model.data')
-    User = pool.get('res.user')
-    if Transaction().user == 0:
-        return True
-    groups = set(User.get_groups())
-    return bool(groups & {
-            ModelData.get_id('hall_duties', 'group_director'),
-            ModelData.get_id('hall_duties', 'group_hall_admin'),
-            })
-
-
-def current_employee():
-    "Return the id of the employee the user acts as"
-    pool = Pool()
-    User = pool.get('res.user')
-    employee = Transaction().context.get('employee')
-    employees = User.get_employees()
-    if employee in employees:
-        return employee
-    elif employees:
-        return employees[0]
 
 
 class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
@@ -132,13 +108,13 @@ class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_from_employee(cls):
-        return current_employee()
+        return acting_employee()
 
     @classmethod
     def default_hall(cls):
         pool = Pool()
         Employee = pool.get('company.employee')
-        employee = current_employee()
+        employee = acting_employee()
         if employee is not None:
             employee = Employee(employee)
             if employee.hall:
@@ -234,6 +210,21 @@ class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                     raise AccessError(gettext(
                             'hall_duties.msg_handover_delete_draft',
                             handover=handover.rec_name))
+        if external and not in_hall_groups('group_director'):
+            # Each writes and hands over their own entries of the book
+            for handover in handovers:
+                if (handover.state == 'draft'
+                        and not is_own_employee(handover.from_employee)):
+                    raise AccessError(gettext(
+                            'hall_duties.msg_handover_not_from',
+                            handover=handover.rec_name,
+                            employee=handover.from_employee.rec_name))
+            if (mode == 'write' and values.get('from_employee')
+                    and not is_own_employee(values['from_employee'])):
+                raise AccessError(gettext(
+                        'hall_duties.msg_handover_not_from',
+                        handover=handovers[0].rec_name,
+                        employee=handovers[0].from_employee.rec_name))
 
     @classmethod
     def _acknowledge_fields(cls):
@@ -255,7 +246,7 @@ class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     def hand(cls, handovers):
         pool = Pool()
         User = pool.get('res.user')
-        if not is_hall_manager():
+        if not in_hall_groups('group_director'):
             employees = set(User.get_employees())
             for handover in handovers:
                 if handover.from_employee.id not in employees:
@@ -316,7 +307,7 @@ class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                 })
 
 
-class HandoverMatter(Workflow, ModelSQL, ModelView):
+class HandoverMatter(HallModelMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'hall.handover.matter'
 
     handover = fields.Many2One(
@@ -460,7 +451,7 @@ class HandoverMatter(Workflow, ModelSQL, ModelView):
     @Workflow.transition('followed')
     def follow(cls, matters):
         cls.write(matters, {
-                'followed_by': current_employee(),
+                'followed_by': acting_employee(),
                 'followed_at': dt.datetime.now(),
                 })
 
@@ -469,12 +460,12 @@ class HandoverMatter(Workflow, ModelSQL, ModelView):
     @Workflow.transition('closed')
     def close(cls, matters):
         cls.write(matters, {
-                'closed_by': current_employee(),
+                'closed_by': acting_employee(),
                 'closed_at': dt.datetime.now(),
                 })
 
 
-class HandoverNotice(ModelSQL):
+class HandoverNotice(HallModelMixin, ModelSQL):
     __name__ = 'hall.handover-hall.notice'
 
     handover = fields.Many2One(

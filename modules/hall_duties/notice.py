@@ -16,6 +16,7 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
+from .common import HallModelMixin
 from .exceptions import NoticeReadError
 from .hall import HallDocumentMixin
 
@@ -411,7 +412,7 @@ class Notice(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                     } for notice_id, employee_id in sorted(targeted - done)])
 
 
-class NoticePost(ModelSQL):
+class NoticePost(HallModelMixin, ModelSQL):
     __name__ = 'hall.notice-hall.post'
 
     notice = fields.Many2One(
@@ -431,7 +432,7 @@ class NoticePost(ModelSQL):
                         notice=notice_post.notice.rec_name))
 
 
-class NoticeRead(ModelSQL, ModelView):
+class NoticeRead(HallModelMixin, ModelSQL, ModelView):
     __name__ = 'hall.notice.read'
 
     notice = fields.Many2One(

@@ -10,6 +10,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .common import acting_employee
 from .hall import HallDocumentMixin
 
 
@@ -104,7 +105,7 @@ class Repair(HallDocumentMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_reported_by(cls):
-        return Transaction().context.get('employee')
+        return acting_employee()
 
     def get_rec_name(self, name):
         return self.number or str(self.id)

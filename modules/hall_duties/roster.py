@@ -15,6 +15,7 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .common import HallModelMixin, in_hall_groups
 from .exceptions import RosterPublishError, RosterValidationError
 from .hall import HallDocumentMixin
 
@@ -151,21 +152,6 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                             roster=roster.rec_name))
 
     @classmethod
-    def is_director(cls):
-        "Tell whether the user acts with the director's group"
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        User = pool.get('res.user')
-        transaction = Transaction()
-        if transaction.user == 0:
-            return True
-        groups = set(User.get_groups())
-        return bool(groups & {
-                ModelData.get_id('hall_duties', 'group_director'),
-                ModelData.get_id('hall_duties', 'group_hall_admin'),
-                })
-
-    @classmethod
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, rosters):
@@ -183,7 +169,7 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         Date = pool.get('ir.date')
         today = Date.today()
         late = [r for r in rosters if today > r.due_date]
-        if late and not cls.is_director():
+        if late and not in_hall_groups('group_director'):
             raise RosterPublishError(gettext(
                     'hall_duties.msg_roster_publish_late',
                     roster=late[0].rec_name,
@@ -204,7 +190,7 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
             cls.write(*to_write)
 
 
-class RosterLine(sequence_ordered(), ModelSQL, ModelView):
+class RosterLine(HallModelMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'hall.roster.line'
     __string__ = "Weekly Rota Line"
 
@@ -282,17 +268,39 @@ class RosterLine(sequence_ordered(), ModelSQL, ModelView):
     def check_modification(cls, mode, lines, values=None, external=False):
         super().check_modification(
             mode, lines, values=values, external=external)
-        if mode in {'write', 'delete'}:
-            for line in lines:
-                if line.roster.state != 'draft':
-                    raise AccessError(gettext(
-                            'hall_duties.msg_roster_line_modify_published',
-                            roster=line.roster.rec_name))
+        pool = Pool()
+        Roster = pool.get('hall.roster')
+        rosters = {line.roster for line in lines}
+        if mode == 'write' and values.get('roster'):
+            rosters.add(Roster(values['roster']))
+        for roster in rosters:
+            if roster.state != 'draft':
+                raise AccessError(gettext(
+                        'hall_duties.msg_roster_line_modify_published',
+                        roster=roster.rec_name))
 
     @classmethod
     def validate(cls, lines):
         super().validate(lines)
+        cls.check_week(lines)
         cls.check_overlap(lines)
+
+    @classmethod
+    def check_week(cls, lines):
+        "Refuse a line dated outside the week of its rota"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        for line in lines:
+            start = line.roster.week
+            end = start + dt.timedelta(days=6)
+            if not (start <= line.date <= end):
+                lang = Lang.get()
+                raise RosterValidationError(gettext(
+                        'hall_duties.msg_roster_line_outside_week',
+                        line=line.rec_name,
+                        roster=line.roster.rec_name,
+                        start=lang.strftime(start),
+                        end=lang.strftime(end)))
 
     @classmethod
     def check_overlap(cls, lines):

@@ -12,6 +12,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
+from .common import HallModelMixin
+
 WEEKDAYS = [
     ('0', "Monday"),
     ('1', "Tuesday"),
@@ -23,7 +25,9 @@ WEEKDAYS = [
     ]
 
 
-class Task(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+class Task(
+        HallModelMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     "A routine or a deadline of a post, from the manual's timetables"
     __name__ = 'hall.task'
     __string__ = "Post Task"

@@ -18,6 +18,7 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
+from .common import HallModelMixin, in_hall_groups
 from .exceptions import TrainingSubmitError, TrainingValidationError
 from .hall import HallDocumentMixin
 
@@ -34,19 +35,6 @@ SESSION_TASKS = [
     ('pre_shift', 'di_meeting'),
     ('study', 'di_study'),
     ]
-
-
-def _user_in_groups(*names):
-    "Tell whether the user acts with one of the hall_duties groups"
-    pool = Pool()
-    ModelData = pool.get('ir.model.data')
-    User = pool.get('res.user')
-    if Transaction().user == 0:
-        return True
-    groups = set(User.get_groups())
-    return bool(groups & {
-            ModelData.get_id('hall_duties', name)
-            for name in names + ('group_hall_admin',)})
 
 
 def employed_on(employee, date):
@@ -328,7 +316,7 @@ class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                     } for session, employee in attendances])
 
 
-class TrainingSession(ModelSQL, ModelView):
+class TrainingSession(HallModelMixin, ModelSQL, ModelView):
     __name__ = 'hall.training.session'
 
     plan = fields.Many2One(
@@ -427,7 +415,7 @@ class TrainingSession(ModelSQL, ModelView):
                             plan=plan.rec_name))
 
 
-class TrainingAttendance(ModelSQL, ModelView):
+class TrainingAttendance(HallModelMixin, ModelSQL, ModelView):
     __name__ = 'hall.training.attendance'
 
     session = fields.Many2One(
@@ -492,7 +480,7 @@ class TrainingAttendance(ModelSQL, ModelView):
         super().check_modification(
             mode, attendances, values=values, external=external)
         if (external
-                and not _user_in_groups(
+                and not in_hall_groups(
                     'group_director', 'group_group_leader')):
             employees = set(User.get_employees())
             for attendance in attendances:

@@ -181,7 +181,7 @@ class HallCashTestCase(CompanyTestMixin, ModuleTestCase):
                 find_periods([settlement])
             self.assertIn(settlement.rec_name, cm.exception.message)
             Period.reopen([period])
-            settlement.date = fiscalyear.end_date + dt.timedelta(days=1)
+            settlement.date = fiscalyear.start_date - dt.timedelta(days=1)
             settlement.save()
             settlement = Settlement(settlement.id)
             with self.assertRaises(CashConfigurationError):

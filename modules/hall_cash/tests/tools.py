@@ -19,7 +19,7 @@ from trytond.modules.account.tests.tools import (
 from trytond.modules.account_invoice.tests.tools import (
     set_fiscalyear_invoice_sequences)
 from trytond.modules.company.tests.tools import get_company
-from trytond.modules.hall_duties.tests.tools import HALL_CODE
+from trytond.modules.hall_duties.tests.tools import HALL_CODE, business_day
 from trytond.modules.hall_duties.tests.tools import (
     setup_demo as setup_demo_duties)
 from trytond.tests.tools import set_user
@@ -308,9 +308,6 @@ def setup_demo(config=None):
     Settlement = Model.get('hall.cash.settlement', config=config)
     User = Model.get('res.user', config=config)
     Employee = Model.get('company.employee', config=config)
-    MakeUp = Model.get('hall.cash.makeup', config=config)
-    Waiver = Model.get('hall.cash.settlement.waiver', config=config)
-    BusinessType = Model.get('hall.cash.business_type', config=config)
     Date = Model.get('ir.date', config=config)
     Handover = Model.get('hall.cash.handover', config=config)
     setup_demo_cash(config=config)
@@ -353,54 +350,29 @@ def setup_demo(config=None):
     for (ago, login, badge, shift, fees, card_sales, waivers, cash,
             non_cash) in days:
         date = today - dt.timedelta(days=ago)
-        set_user(users[login], config=config)
-        settlement = create_settlement(
-            clerks[badge], date, shift, fees, card_sales=card_sales,
-            waivers=waivers, cash=cash, non_cash=non_cash, config=config)
-        settlement.click('count')
-        if waivers:
-            # Records keep the context of their user: reload them
-            set_user(users['director'], config=config)
-            for waiver in Waiver.find([('settlement', '=', settlement.id)]):
-                waiver.click('approve')
-            set_user(users[login], config=config)
-        settlement = Settlement(settlement.id)
-        if settlement.state == 'investigating':
-            # Over: the clerk finds an invoice printed but not posted
-            check = settlement.checks.new(
-                invoice_number='04418823', amount=Decimal(60),
-                posted=False)
-            check.business_type, = BusinessType.find([('code', '=', 'XZ')])
-            settlement.save()
-            settlement.click('post_invoices')
-        elif settlement.difference < 0:
-            make_up = MakeUp(
-                settlement=settlement, amount=-settlement.difference,
-                cause='not_collected', date=date,
-                note='销帐后未收款, 当日补交')
-            make_up.save()
-        settlement = Settlement(settlement.id)
-        settlement.click('confirm')
-        confirmed[ago, login] = settlement
+        with business_day(date, config=config):
+            confirmed[ago, login] = _demo_settlement(
+                users, clerks, login, badge, date, shift, fees, card_sales,
+                waivers, cash, non_cash, config=config)
 
-    # The cash handed over and received in the safe, but the takings 王丽
-    # keeps overnight yesterday
-    received = {}
+    # The cash handed over and received in the safe the same day, but the
+    # takings 王丽 keeps overnight yesterday
     for ago, login in [
             (3, 'frontdesk1'), (3, 'frontdesk2'),
             (2, 'frontdesk1'), (2, 'frontdesk2'), (1, 'frontdesk2')]:
-        set_user(users[login], config=config)
-        settlement = Settlement(confirmed[ago, login].id)
-        handover = Handover(date=settlement.date)
-        handover.receiver = clerks['1008']
-        handover.settlements.append(settlement)
-        count_cash(
-            handover, settlement.cash_amount + settlement.make_up_amount)
-        handover.save()
-        handover.click('hand')
-        set_user(users['quality'], config=config)
-        Handover(handover.id).click('receive')
-        received[ago, login] = handover
+        settlement = confirmed[ago, login]
+        with business_day(settlement.date, config=config):
+            set_user(users[login], config=config)
+            settlement = Settlement(settlement.id)
+            handover = Handover(date=settlement.date)
+            handover.receiver = clerks['1008']
+            handover.settlements.append(settlement)
+            count_cash(
+                handover, settlement.cash_amount + settlement.make_up_amount)
+            handover.save()
+            handover.click('hand')
+            set_user(users['quality'], config=config)
+            Handover(handover.id).click('receive')
 
     # Each morning the quality manager deposits the cash in the safe: the
     # bank's statement confirmed the first deposit, the second is at the
@@ -425,3 +397,42 @@ def setup_demo(config=None):
         [('HF', '1560'), ('YC', '800')], card_sales='200', config=config)
     settlement.click('count')
     set_user(admin, config=config)
+
+
+def _demo_settlement(
+        users, clerks, login, badge, date, shift, fees, card_sales, waivers,
+        cash, non_cash, config=None):
+    "A demo clerk's settlement of a day, counted and confirmed"
+    Settlement = Model.get('hall.cash.settlement', config=config)
+    MakeUp = Model.get('hall.cash.makeup', config=config)
+    Waiver = Model.get('hall.cash.settlement.waiver', config=config)
+    BusinessType = Model.get('hall.cash.business_type', config=config)
+    set_user(users[login], config=config)
+    settlement = create_settlement(
+        clerks[badge], date, shift, fees, card_sales=card_sales,
+        waivers=waivers, cash=cash, non_cash=non_cash, config=config)
+    settlement.click('count')
+    if waivers:
+        # Records keep the context of their user: reload them
+        set_user(users['director'], config=config)
+        for waiver in Waiver.find([('settlement', '=', settlement.id)]):
+            waiver.click('approve')
+        set_user(users[login], config=config)
+    settlement = Settlement(settlement.id)
+    if settlement.state == 'investigating':
+        # Over: the clerk finds an invoice printed but not posted
+        check = settlement.checks.new(
+            invoice_number='04418823', amount=Decimal(60),
+            posted=False)
+        check.business_type, = BusinessType.find([('code', '=', 'XZ')])
+        settlement.save()
+        settlement.click('post_invoices')
+    elif settlement.difference < 0:
+        make_up = MakeUp(
+            settlement=settlement, amount=-settlement.difference,
+            cause='not_collected', date=date,
+            note='销帐后未收款, 当日补交')
+        make_up.save()
+    settlement = Settlement(settlement.id)
+    settlement.click('confirm')
+    return settlement

@@ -7,13 +7,16 @@ Every hall module has a ``setup_demo(config)`` here; the demo command calls
 them in dependency order and the scenarios use them through
 ``activate_modules(..., setup_demo)``.
 """
+import contextlib
+from unittest import mock
+
 from proteus import Model
-from proteus.config import get_config
+from proteus.config import TrytondConfig, get_config
 from trytond.modules.company.tests.tools import create_company, get_company
 
 __all__ = [
     'DEMO_STAFF', 'load_language', 'create_hall', 'create_staff',
-    'setup_company', 'setup_demo']
+    'setup_company', 'setup_demo', 'business_day']
 
 HALL_CODE = 'H01'
 HALL_NAME = '第一营业厅'
@@ -29,6 +32,26 @@ DEMO_STAFF = [
     ('finance', '周红', '1007', ['finance']),
     ('quality', '吴芳', '1008', ['quality']),
     ]
+
+
+@contextlib.contextmanager
+def business_day(date, config=None):
+    """Replay the steps of a past business day as if it were that day
+
+    The server's today is the date for the steps run inside, so that the
+    demo's history follows the rules of the day it shows (takings handed
+    over the same day are not retained overnight).  Only a server run in
+    the same process can be replayed; otherwise the steps run today."""
+    if config is None:
+        config = get_config()
+    if not isinstance(config, TrytondConfig):
+        yield
+        return
+    from trytond.pool import Pool
+    Date = Pool(config.database_name).get('ir.date')
+    with mock.patch.object(
+            Date, 'today', classmethod(lambda cls, timezone=None: date)):
+        yield
 
 
 def demo_password(login):
