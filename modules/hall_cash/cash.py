@@ -69,6 +69,7 @@ ROTA_COVERS = {
 # of its rows, in yuan, with or without thousands separators
 IMPORT_MAX_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = 20000
+IMPORT_CREATE_SIZE = 200
 IMPORT_AMOUNT = re.compile(r'-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\Z')
 
 MAKE_UP_CAUSES = [
@@ -524,14 +525,10 @@ class Settlement(
 
     @classmethod
     def view_attributes(cls):
-        balance = If(Eval('balance') == 'short', 'danger',
-            If(Eval('balance') == 'over', 'warning', 'success'))
         return super().view_attributes() + [
             ('/tree', 'visual',
                 If(Eval('retained') & ~Eval('retention_approved_at'),
                     'danger', '')),
-            ('/form//field[@name="difference"]', 'visual', balance),
-            ('/form//field[@name="balance"]', 'visual', balance),
             ]
 
     @classmethod
@@ -749,38 +746,6 @@ class Settlement(
             amounts = {k: round_(v) for k, v in amounts.items()}
         return amounts
 
-    @fields.depends(methods=['_get_live_amounts'])
-    def on_change_with_fee_amount(self, name=None):
-        return self._get_live_amounts()['fee_amount']
-
-    @fields.depends(methods=['_get_live_amounts'])
-    def on_change_with_receivable(self, name=None):
-        return self._get_live_amounts()['receivable']
-
-    @fields.depends(methods=['_get_live_amounts'])
-    def on_change_with_waiver_amount(self, name=None):
-        return self._get_live_amounts()['waiver_amount']
-
-    @fields.depends(methods=['_get_live_amounts'])
-    def on_change_with_payable(self, name=None):
-        return self._get_live_amounts()['payable']
-
-    @fields.depends(methods=['_get_live_amounts'])
-    def on_change_with_cash_amount(self, name=None):
-        return self._get_live_amounts()['cash_amount']
-
-    @fields.depends(methods=['_get_live_amounts'])
-    def on_change_with_non_cash_amount(self, name=None):
-        return self._get_live_amounts()['non_cash_amount']
-
-    @fields.depends(methods=['_get_live_amounts'])
-    def on_change_with_counted(self, name=None):
-        return self._get_live_amounts()['counted']
-
-    @fields.depends(methods=['_get_live_amounts'])
-    def on_change_with_difference(self, name=None):
-        return self._get_live_amounts()['difference']
-
     @fields.depends('difference', methods=['_get_live_amounts'])
     def on_change_with_balance(self, name=None):
         if self.id is not None and self.id >= 0 and name is not None:
@@ -791,13 +756,26 @@ class Settlement(
             return 'balanced'
         return 'over' if difference > 0 else 'short'
 
-    @fields.depends(methods=['_get_live_amounts'])
-    def on_change_with_make_up_amount(self, name=None):
-        return self._get_live_amounts()['make_up_amount']
+    def _live_amount(name):
+        @fields.depends(methods=['_get_live_amounts'])
+        def on_change_with(self, name=None):
+            return self._get_live_amounts()[name_]
+        name_ = name
+        on_change_with.__name__ = f'on_change_with_{name}'
+        return on_change_with
 
-    @fields.depends(methods=['_get_live_amounts'])
-    def on_change_with_takings(self, name=None):
-        return self._get_live_amounts()['takings']
+    # The amounts add up in the form as the clerk fills it in
+    on_change_with_fee_amount = _live_amount('fee_amount')
+    on_change_with_receivable = _live_amount('receivable')
+    on_change_with_waiver_amount = _live_amount('waiver_amount')
+    on_change_with_payable = _live_amount('payable')
+    on_change_with_cash_amount = _live_amount('cash_amount')
+    on_change_with_non_cash_amount = _live_amount('non_cash_amount')
+    on_change_with_counted = _live_amount('counted')
+    on_change_with_difference = _live_amount('difference')
+    on_change_with_make_up_amount = _live_amount('make_up_amount')
+    on_change_with_takings = _live_amount('takings')
+    del _live_amount
 
     @classmethod
     def validate_fields(cls, settlements, field_names):
@@ -2109,11 +2087,14 @@ class ImportFees(Wizard):
                     ('fee', '!=', None),
                     ])}
         Fee.delete([f for f in settlement.fees if f not in kept])
-        Fee.create([{
-                    'settlement': settlement.id,
-                    'business_type': business_type.id,
-                    'amount': amount,
-                    } for business_type, amount in rows])
+        values = [{
+                'settlement': settlement.id,
+                'business_type': business_type.id,
+                'amount': amount,
+                } for business_type, amount in rows]
+        # Slices keep the records the ORM validates together few
+        for sub_values in grouped_slice(values, IMPORT_CREATE_SIZE):
+            Fee.create(list(sub_values))
         return 'end'
 
     @classmethod

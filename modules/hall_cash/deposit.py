@@ -502,7 +502,10 @@ class Handover(metaclass=PoolMeta):
             Deposit = Pool().get('hall.cash.deposit')
             deposits = {h.deposit for h in handovers if h.deposit}
             if values['deposit'] is not None:
-                deposits.add(Deposit(values['deposit']))
+                # A deposit that does not exist is refused by its key
+                deposits.update(Deposit.search([
+                            ('id', '=', values['deposit']),
+                            ]))
             for deposit in deposits:
                 if deposit.state != 'draft':
                     raise DepositError(gettext(

@@ -208,12 +208,7 @@ class Handover(
                     raise HandoverError(gettext(
                             'hall_cash.msg_handover_edit_draft',
                             handover=handover.rec_name))
-                if (handover.state == 'draft'
-                        and not is_own_employee(handover.clerk)):
-                    raise HandoverError(gettext(
-                            'hall_cash.msg_handover_not_own',
-                            handover=handover.rec_name,
-                            clerk=handover.clerk.rec_name))
+            cls.check_own([h for h in handovers if h.state == 'draft'])
             if ('deposit' in values
                     and not in_hall_groups(
                         'group_quality', 'group_director')):
@@ -221,12 +216,17 @@ class Handover(
                         'hall_cash.msg_handover_deposit_quality',
                         handover=handovers[0].rec_name))
         if mode in {'create', 'delete'} and external:
-            for handover in handovers:
-                if not is_own_employee(handover.clerk):
-                    raise HandoverError(gettext(
-                            'hall_cash.msg_handover_not_own',
-                            handover=handover.rec_name,
-                            clerk=handover.clerk.rec_name))
+            cls.check_own(handovers)
+
+    @classmethod
+    def check_own(cls, handovers):
+        "Refuse the handovers of another clerk than the acting one"
+        for handover in handovers:
+            if not is_own_employee(handover.clerk):
+                raise HandoverError(gettext(
+                        'hall_cash.msg_handover_not_own',
+                        handover=handover.rec_name,
+                        clerk=handover.clerk.rec_name))
 
     @classmethod
     def check_hand(cls, handovers):
@@ -305,11 +305,7 @@ class Handover(
                 raise HandoverError(gettext(
                         'hall_cash.msg_handover_already_handed',
                         handover=handover.rec_name))
-            if not is_own_employee(handover.clerk):
-                raise HandoverError(gettext(
-                        'hall_cash.msg_handover_not_own',
-                        handover=handover.rec_name,
-                        clerk=handover.clerk.rec_name))
+        cls.check_own(handovers)
         cls._hand(handovers)
 
     @classmethod
@@ -479,6 +475,8 @@ class HandoverCount(HallModelMixin, ModelSQL, ModelView):
 
     @classmethod
     def check_modification(cls, mode, counts, values=None, external=False):
+        pool = Pool()
+        Handover = pool.get('hall.cash.handover')
         super().check_modification(
             mode, counts, values=values, external=external)
         if external:
@@ -488,11 +486,7 @@ class HandoverCount(HallModelMixin, ModelSQL, ModelView):
                     raise HandoverError(gettext(
                             'hall_cash.msg_handover_edit_draft',
                             handover=handover.rec_name))
-                if not is_own_employee(handover.clerk):
-                    raise HandoverError(gettext(
-                            'hall_cash.msg_handover_not_own',
-                            handover=handover.rec_name,
-                            clerk=handover.clerk.rec_name))
+            Handover.check_own({c.handover for c in counts})
 
     @classmethod
     def validate_fields(cls, counts, field_names):

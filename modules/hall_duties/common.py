@@ -162,7 +162,26 @@ class HallModelMixin:
                     or not (0 <= value <= MAX_INTEGER)):
                 raise cls._value_error('hall_duties.msg_value_type', name)
         elif type_ == 'reference':
-            if not isinstance(value, (str, list, tuple)):
+            if isinstance(value, (list, tuple)) and len(value) == 2:
+                model, id_ = value
+            elif isinstance(value, str):
+                model, _, id_ = value.partition(',')
+                try:
+                    id_ = int(id_)
+                except ValueError:
+                    id_ = None
+            else:
+                model = id_ = None
+            selection = field.selection
+            if not isinstance(selection, (list, tuple)):
+                selection = getattr(cls, selection)()
+            if (model not in {m for m, _ in selection if m}
+                    or isinstance(id_, bool)
+                    or not isinstance(id_, int)
+                    or not (-1 <= id_ <= MAX_INTEGER)):
+                raise cls._value_error('hall_duties.msg_value_type', name)
+        elif type_ == 'binary':
+            if not isinstance(value, (bytes, bytearray, memoryview)):
                 raise cls._value_error('hall_duties.msg_value_type', name)
         elif type_ in {'one2many', 'many2many'}:
             if (not isinstance(value, (list, tuple))
@@ -202,6 +221,12 @@ class HallModelMixin:
 
     @classmethod
     def check_modification(cls, mode, records, values=None, external=False):
+        if values:
+            # The documents' checks read the values written
+            for name, value in values.items():
+                field = cls._fields.get(name)
+                if field is not None and value is not None:
+                    cls._check_value(name, field, value)
         if external and mode in {'write', 'delete'}:
             # The record rules first: a record the user may not touch is
             # refused as such, before a check that would tell its state

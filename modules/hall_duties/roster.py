@@ -272,7 +272,8 @@ class RosterLine(HallModelMixin, sequence_ordered(), ModelSQL, ModelView):
         Roster = pool.get('hall.roster')
         rosters = {line.roster for line in lines}
         if mode == 'write' and values.get('roster'):
-            rosters.add(Roster(values['roster']))
+            # A rota that does not exist is refused by its key
+            rosters.update(Roster.search([('id', '=', values['roster'])]))
         for roster in rosters:
             if roster.state != 'draft':
                 raise AccessError(gettext(

@@ -360,10 +360,10 @@ def setup_demo(config=None):
     for ago, login in [
             (3, 'frontdesk1'), (3, 'frontdesk2'),
             (2, 'frontdesk1'), (2, 'frontdesk2'), (1, 'frontdesk2')]:
-        settlement = confirmed[ago, login]
-        with business_day(settlement.date, config=config):
+        date = today - dt.timedelta(days=ago)
+        with business_day(date, config=config):
             set_user(users[login], config=config)
-            settlement = Settlement(settlement.id)
+            settlement = Settlement(confirmed[ago, login].id)
             handover = Handover(date=settlement.date)
             handover.receiver = clerks['1008']
             handover.settlements.append(settlement)
