@@ -1,16 +1,48 @@
 # This file is part of the business hall modules.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
-"""Collect the modules' ``tests/scenario_*.rst`` doctests for pytest.
+"""The repository's pytest set-up for Tryton's test framework.
 
-pytest does not run Tryton's ``load_doc_tests``; this collects each scenario
-as one item run with Tryton's own set-up, tear-down and output checker, so
-a scenario runs exactly as Tryton's unittest loader would run it.
+- Collects the modules' ``tests/scenario_*.rst`` doctests: pytest does not
+  run Tryton's ``load_doc_tests``; each scenario is one item run with
+  Tryton's own set-up, tear-down and output checker, so a scenario runs
+  exactly as Tryton's unittest loader would run it.
+- Gives each pytest-xdist worker its own PostgreSQL database (``DB_NAME``
+  with the worker id appended; SQLite's ``:memory:`` is per process).
+- Guards the cache of activated databases (``DB_CACHE``) against several
+  processes (xdist workers, or two runs in the same checkout): one process
+  builds a cache entry while the others wait for it, and an entry appears
+  only once it is complete (a run stopped during a dump leaves none).
+- Builds the database of a scenario that activates modules with set-up
+  functions (``activate_modules('hall_duties', setup_demo)``) from the
+  cached activated modules, shared with the ``ModuleTestCase`` and the
+  other scenarios, instead of activating the modules once more: the
+  activation is the slow part of a run whose cache is empty (CI's, or
+  after any change to a module).
+- Prints at the end of a run the time spent in each module (``modules/<name>``)
+  and in each cross-module test (``tests/<name>``), and the slowest items.
 """
 import doctest
+import fcntl
+import os
+import shutil
+import sys
+import tempfile
+import time
 import unittest
+from collections import defaultdict
 
 import pytest
+
+# Before trytond.tests.test_tryton reads DB_NAME, i.e. before any test
+# module is imported
+_WORKER = os.environ.get('PYTEST_XDIST_WORKER')
+if _WORKER and not os.environ.get(
+        'TRYTOND_DATABASE__URI', 'sqlite://').startswith('sqlite'):
+    os.environ['DB_NAME'] = '%s_%s' % (
+        os.environ.get('DB_NAME') or 'test_%d' % time.time(), _WORKER)
+
+SLOWEST = 10
 
 
 def pytest_collect_file(parent, file_path):
@@ -63,3 +95,174 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, 0, f'scenario: {self.name}'
+
+
+# The cache of activated databases
+#
+# trytond.tests.test_tryton.activate_module and trytond.tests.tools.
+# activate_modules call restore_db_cache(name), and when it finds nothing
+# build the database and call backup_db_cache(name).  trytond writes the
+# entry in place (pg_dump into the directory, or SQLite's backup into the
+# file) and only checks that it exists: another process could restore a
+# half-written entry.  So restore_db_cache takes a lock on the entry, kept
+# when it finds nothing, until backup_db_cache has written the entry in a
+# temporary folder and renamed it into place.  The locks left by a build
+# that failed are released at the end of its test item.
+
+_cache_locks = {}
+
+
+def _lock_cache(path):
+    if path not in _cache_locks:
+        lock = open(path + '.lock', 'a')
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _cache_locks[path] = lock
+
+
+def _unlock_cache(path=None):
+    for key in [path] if path else list(_cache_locks):
+        lock = _cache_locks.pop(key, None)
+        if lock:
+            lock.close()
+
+
+def _guard_db_cache():
+    try:
+        from trytond.tests import test_tryton, tools
+    except ImportError:
+        return
+    cache = test_tryton.DB_CACHE
+    if not cache or cache.startswith('postgresql://'):
+        return
+    if getattr(test_tryton.restore_db_cache, 'hall_guarded', False):
+        return
+    restore, backup = test_tryton.restore_db_cache, test_tryton.backup_db_cache
+
+    def entry(name):
+        os.makedirs(cache, exist_ok=True)
+        return test_tryton._db_cache_file(cache, name)
+
+    def restore_db_cache(name):
+        path = entry(name)
+        _lock_cache(path)
+        if restore(name):
+            _unlock_cache(path)
+            return True
+        return False
+
+    def backup_db_cache(name):
+        path = entry(name)
+        _lock_cache(path)
+        building = None
+        try:
+            if os.path.exists(path):
+                return
+            building = tempfile.mkdtemp(prefix='.building-', dir=cache)
+            test_tryton.DB_CACHE = building
+            try:
+                backup(name)
+            finally:
+                test_tryton.DB_CACHE = cache
+            built = test_tryton._db_cache_file(building, name)
+            if os.path.exists(built):
+                os.rename(built, path)
+        finally:
+            if building:
+                shutil.rmtree(building, ignore_errors=True)
+            _unlock_cache(path)
+
+    def activate_modules(modules, *setup):
+        "trytond.tests.tools.activate_modules from the cached modules"
+        if not setup:
+            return activate_modules_alone(modules)
+        modules = sorted([modules] if isinstance(modules, str) else modules)
+        name = '-'.join(modules) + '--' + '|'.join(
+            tools._func_name(f) for f in setup)
+        if restore_db_cache(name):
+            return tools._get_config()
+        test_tryton.drop_db()
+        # The name of its cache entry is the one of activate_modules(modules)
+        test_tryton.activate_module(modules)
+        config = tools._get_config()
+        for func in setup:
+            func(config=config)
+        backup_db_cache(name)
+        return config
+
+    activate_modules_alone = tools.activate_modules
+    restore_db_cache.hall_guarded = True
+    for module in [test_tryton, tools]:
+        module.restore_db_cache = restore_db_cache
+        module.backup_db_cache = backup_db_cache
+    tools.activate_modules = activate_modules
+
+
+# The time per area and the slowest items
+
+_start = time.monotonic()
+_item_times = defaultdict(float)
+
+
+def _xdist_controller(config):
+    return (not hasattr(config, 'workerinput')
+        and getattr(config.option, 'dist', 'no') != 'no')
+
+
+def pytest_sessionstart(session):
+    global _start
+    _start = time.monotonic()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before the set-up of a test that uses Tryton's test framework (a
+    # ModuleTestCase activates its module in its set-up), and only then:
+    # importing trytond sets TZ and TRYTOND_* variables that the browser
+    # tests would pass on to their servers
+    if (isinstance(item, ScenarioItem)
+            or 'trytond.tests.test_tryton' in sys.modules):
+        _guard_db_cache()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    yield
+    _unlock_cache()
+
+
+def pytest_runtest_logreport(report):
+    # Set-up (Tryton's setUpClass activates the module), call and tear-down
+    _item_times[report.nodeid] += report.duration
+
+
+def _area(nodeid):
+    "modules/<name> or tests/<file or folder>"
+    parts = nodeid.split('::')[0].split('/')
+    if parts[0] in {'modules', 'tests'} and len(parts) > 1:
+        return '/'.join(parts[:2])
+    return parts[0]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not _item_times or hasattr(config, 'workerinput'):
+        return
+    write = terminalreporter.write_line
+    areas, counts = defaultdict(float), defaultdict(int)
+    for nodeid, seconds in _item_times.items():
+        areas[_area(nodeid)] += seconds
+        counts[_area(nodeid)] += 1
+    total = sum(areas.values()) or 1
+    wall = time.monotonic() - _start
+    terminalreporter.section('time per area')
+    for area, seconds in sorted(areas.items(), key=lambda a: -a[1]):
+        write(f'{seconds:8.1f} s {100 * seconds / total:5.1f} % '
+            f'{counts[area]:5d} items  {area}')
+    workers = ''
+    if _xdist_controller(config):
+        workers = f' of {len(config.option.tx or [])} workers'
+    write(f'{sum(areas.values()):8.1f} s in the items{workers}, '
+        f'{wall:.1f} s wall time since the session started')
+    terminalreporter.section(f'{SLOWEST} slowest items (set-up included)')
+    for nodeid, seconds in sorted(
+            _item_times.items(), key=lambda i: -i[1])[:SLOWEST]:
+        write(f'{seconds:8.1f} s  {nodeid}')
