@@ -1362,6 +1362,28 @@ class SettlementMixin:
         return Settlement.fields_get(['state'])['state']['selection']
 
 
+class SettlementClerkMixin:
+    "The clerk and the date of the settlement of a record, searchable"
+    __slots__ = ()
+
+    @fields.depends('settlement', '_parent_settlement.clerk')
+    def on_change_with_clerk(self, name=None):
+        if self.settlement:
+            return self.settlement.clerk
+
+    @fields.depends('settlement', '_parent_settlement.date')
+    def on_change_with_settlement_date(self, name=None):
+        if self.settlement:
+            return self.settlement.date
+
+    @classmethod
+    def search_settlement_field(cls, name, clause):
+        nested = clause[0][len(name):]
+        if name == 'settlement_date':
+            name = 'date'
+        return [(f'settlement.{name}{nested}', *clause[1:])]
+
+
 class SettlementLineMixin(SettlementMixin):
     "A line of a settlement, editable in the states of the line"
     __slots__ = ()
@@ -1443,8 +1465,8 @@ class SettlementFee(
 
 
 class SettlementWaiver(
-        HallModelMixin, AmountCheckMixin, SettlementLineMixin, ModelSQL,
-        ModelView):
+        HallModelMixin, SettlementClerkMixin, AmountCheckMixin,
+        SettlementLineMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.settlement.waiver'
     _amount_checks = {
         'amount': ('hall_cash.msg_amount_positive', False),
@@ -1506,23 +1528,6 @@ class SettlementWaiver(
     @fields.depends('approved_at')
     def on_change_with_approved(self, name=None):
         return bool(self.approved_at)
-
-    @fields.depends('settlement', '_parent_settlement.clerk')
-    def on_change_with_clerk(self, name=None):
-        if self.settlement:
-            return self.settlement.clerk
-
-    @fields.depends('settlement', '_parent_settlement.date')
-    def on_change_with_settlement_date(self, name=None):
-        if self.settlement:
-            return self.settlement.date
-
-    @classmethod
-    def search_settlement_field(cls, name, clause):
-        nested = clause[0][len(name):]
-        if name == 'settlement_date':
-            name = 'date'
-        return [(f'settlement.{name}{nested}', *clause[1:])]
 
     @classmethod
     def get_receivable(cls, waivers, name):
@@ -1759,8 +1764,8 @@ class SettlementCheck(
 
 
 class MakeUp(
-        HallModelMixin, AmountCheckMixin, SettlementMixin, ModelSQL,
-        ModelView):
+        HallModelMixin, SettlementClerkMixin, AmountCheckMixin,
+        SettlementMixin, ModelSQL, ModelView):
     __name__ = 'hall.cash.makeup'
     _amount_checks = {
         'amount': ('hall_cash.msg_make_up_amount_positive', True),
@@ -1861,27 +1866,10 @@ class MakeUp(
         return bool(self.date and self.settlement and self.settlement.date
             and self.date > self.settlement.date)
 
-    @fields.depends('settlement', '_parent_settlement.clerk')
-    def on_change_with_clerk(self, name=None):
-        if self.settlement:
-            return self.settlement.clerk
-
     @fields.depends('settlement', '_parent_settlement.hall')
     def on_change_with_hall(self, name=None):
         if self.settlement:
             return self.settlement.hall
-
-    @fields.depends('settlement', '_parent_settlement.date')
-    def on_change_with_settlement_date(self, name=None):
-        if self.settlement:
-            return self.settlement.date
-
-    @classmethod
-    def search_settlement_field(cls, name, clause):
-        nested = clause[0][len(name):]
-        if name == 'settlement_date':
-            name = 'date'
-        return [(f'settlement.{name}{nested}', *clause[1:])]
 
     def get_rec_name(self, name):
         return self.settlement.rec_name
