@@ -3,26 +3,19 @@
 # license terms.
 """Log into the web client with Chromium and open the halls list.
 
-A demo database is created on the backend of the run (``HALL_TEST_BACKEND``,
-``sqlite`` or ``postgresql``) and served by trytond on a free port; then
-``tests/browser/login.mjs`` drives Chromium through playwright-core as a
-front desk clerk.  The screenshot is kept in ``HALL_TEST_OUTPUT`` as
-``browser-frontdesk-<backend>.png``.
+The demo database of the run is served by the ``hall_server`` fixture of
+``tests/conftest.py``; ``tests/browser/login.mjs`` drives Chromium through
+playwright-core as a front desk clerk.  The screenshot is kept in
+``HALL_TEST_OUTPUT`` as ``browser-frontdesk-<backend>.png``.
 """
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), '..'))
-BIN = os.path.dirname(sys.executable)
 SCRIPT = os.path.join(ROOT, 'tests', 'browser', 'login.mjs')
 PLAYWRIGHT = os.path.join(ROOT, 'web', 'node_modules', 'playwright-core')
 
@@ -32,8 +25,6 @@ MENU = ['营业厅', '营业厅']
 HEADERS = {'代码', '名称'}
 HALL_NAME = '第一营业厅'
 
-DEMO_TIMEOUT = 1200
-SERVER_TIMEOUT = 30
 BROWSER_TIMEOUT = 30  # each wait of the browser script, in seconds
 
 
@@ -50,120 +41,30 @@ pytestmark = pytest.mark.skipif(
     '(installed by ./hall test)')
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def clean_env():
-    "The environment without the settings of Tryton's test framework"
-    env = dict(os.environ)
-    for name in list(env):
-        if name in {'DB_NAME', 'DB_CACHE'} or name.startswith(
-                'TRYTOND_DATABASE__'):
-            del env[name]
-    return env
-
-
 def tail(text, lines=30):
     return '\n'.join((text or '').splitlines()[-lines:])
 
 
-def drop_database(uri, name):
-    import psycopg
-    with psycopg.connect(uri + 'postgres', autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+@pytest.fixture
+def run_browser(hall_server, hall_output, browser_env):
+    "A function that logs into sao, opens a menu entry and returns the result"
+    def run(login, menu, name, tab=None):
+        return _run_browser(
+            hall_server, hall_output, browser_env, login, menu, name, tab)
+    return run
 
 
-def wait_http(url, process, log_path, timeout=SERVER_TIMEOUT):
-    end = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            with open(log_path) as fp:
-                pytest.fail(f'trytond stopped ({process.returncode}):\n'
-                    + tail(fp.read()))
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        if time.monotonic() > end:
-            with open(log_path) as fp:
-                pytest.fail(f'{url} did not answer in {timeout} s:\n'
-                    + tail(fp.read()))
-        time.sleep(0.5)
-
-
-@pytest.fixture(scope='module')
-def hall_server(tmp_path_factory):
-    "A demo database served by trytond: (base url, database, backend)"
-    backend = os.environ.get('HALL_TEST_BACKEND', 'sqlite')
-    if backend == 'postgresql':
-        uri = os.environ.get('TRYTOND_DATABASE__URI', '')
-        assert uri.startswith('postgresql'), (
-            'TRYTOND_DATABASE__URI must give the PostgreSQL server')
-        if not uri.endswith('/'):
-            uri += '/'
-    else:
-        assert backend == 'sqlite', f'unknown backend {backend}'
-        uri = 'sqlite://'
-    tmp_path = tmp_path_factory.mktemp('hall-browser')
-    database = f'hall_browser_{os.getpid()}'
-    port = free_port()
-    env = clean_env()
-    server = None
-    try:
-        demo = subprocess.run([
-                sys.executable, os.path.join(ROOT, 'scripts', 'demo.py'),
-                '--no-serve', '--backend', backend, '--uri', uri,
-                '--database', database, '--var', str(tmp_path / 'var'),
-                '--port', str(port)],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-            capture_output=True, text=True, timeout=DEMO_TIMEOUT)
-        assert demo.returncode == 0, (
-            f'demo.py failed ({demo.returncode}):\n{tail(demo.stderr)}')
-        conf = demo.stdout.strip().splitlines()[-1]
-        assert os.path.isfile(conf), f'no configuration file {conf!r}'
-
-        log_path = tmp_path / 'trytond.log'
-        with open(log_path, 'w') as log:
-            server = subprocess.Popen(
-                [os.path.join(BIN, 'trytond'), '-c', conf, '-d', database],
-                cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT)
-        base_url = f'http://127.0.0.1:{port}/'
-        wait_http(base_url, server, log_path)
-        yield base_url, database, backend
-    finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        if backend == 'postgresql':
-            drop_database(uri, database)
-
-
-def run_browser(hall_server, login, menu, name, tab=None):
-    "Log into sao as login, open the menu entry and return the result"
+def _run_browser(hall_server, output, browser_env, login, menu, name, tab):
     from trytond.modules.hall_duties.tests.tools import (
         DEMO_STAFF, demo_password)
     assert login in [staff[0] for staff in DEMO_STAFF]
     base_url, database, backend = hall_server
 
-    output = os.path.join(
-        ROOT, os.environ.get('HALL_TEST_OUTPUT', 'var/test-output'))
-    os.makedirs(output, exist_ok=True)
     screenshot = os.path.join(output, f'browser-{name}-{backend}.png')
     if os.path.exists(screenshot):
         os.remove(screenshot)
 
-    env = clean_env()
-    env['CHROMIUM'] = shutil.which('chromium')
+    env = dict(browser_env)
     env['HALL_BROWSER_TIMEOUT'] = str(BROWSER_TIMEOUT * 1000)
     if tab:
         env['HALL_BROWSER_TAB'] = tab
@@ -186,8 +87,8 @@ def run_browser(hall_server, login, menu, name, tab=None):
     return result
 
 
-def test_frontdesk_opens_halls_list(hall_server):
-    result = run_browser(hall_server, LOGIN, MENU, 'frontdesk')
+def test_frontdesk_opens_halls_list(run_browser):
+    result = run_browser(LOGIN, MENU, 'frontdesk')
     texts = result['texts']
     assert MENU[0] in texts, texts
     assert MENU[-1] in result['tabs'], result['tabs']
@@ -195,10 +96,10 @@ def test_frontdesk_opens_halls_list(hall_server):
     assert any(HALL_NAME in row for row in result['rows']), result['rows']
 
 
-def test_director_opens_overdue_checklists(hall_server):
+def test_director_opens_overdue_checklists(run_browser):
     "The director sees the hall's checklists with lines left overdue"
     result = run_browser(
-        hall_server, 'director', ['营业厅', '工作清单'], 'director-overdue',
+        'director', ['营业厅', '工作清单'], 'director-overdue',
         tab='逾期')
     assert result['activeDomain'].startswith('逾期'), result['domainTabs']
     assert any(tab.endswith('工作清单') for tab in result['tabs']), (
@@ -212,10 +113,10 @@ def test_director_opens_overdue_checklists(hall_server):
         headers, result['rows'])
 
 
-def test_quality_opens_cash_in_safe(hall_server):
+def test_quality_opens_cash_in_safe(run_browser):
     "The quality manager sees the cash received and not yet deposited"
     result = run_browser(
-        hall_server, 'quality', ['营业厅', '结帐', '现金交接'],
+        'quality', ['营业厅', '结帐', '现金交接'],
         'quality-in-safe', tab='在保险柜')
     assert result['activeDomain'].startswith('在保险柜'), (
         result['domainTabs'])
@@ -230,16 +131,49 @@ def test_quality_opens_cash_in_safe(hall_server):
         cell for cell in rows[0] if cell.endswith(')')}, rows
 
 
-def test_finance_opens_deposits(hall_server):
+def test_finance_opens_deposits(run_browser):
     "Finance sees the deposits the bank statement confirmed or not yet"
     result = run_browser(
-        hall_server, 'finance', ['营业厅', '结帐', '现金送款单'],
+        'finance', ['营业厅', '结帐', '现金送款单'],
         'finance-deposits', tab='全部')
     headers = result['headers']
     assert {'送款单号', '开户银行', '金额', '状态'} <= set(headers), headers
     # Today's packed, yesterday's at the bank, the day before's confirmed
     rows = result['rows']
-    assert [r for row in rows for r in row
-        if r in {'草稿', '已送出', '已确认'}] == ['草稿', '已送出', '已确认'], (
-        rows)
+    states = ['草稿', '已送出', '已确认']
+    assert [r for row in rows for r in row if r in states] == states, rows
     assert '在途 1' in result['domainTabs'], result['domainTabs']
+
+
+WALK = os.path.join(ROOT, 'tests', 'browser', 'clerk_walk.mjs')
+# The most actions a balanced settlement may take from an empty form
+WALK_ACTIONS = 12
+
+
+def test_clerk_settles_balanced_day(hall_server, hall_output, browser_env):
+    """李娜, on today's rota and without a settlement yet, settles a
+    balanced day from an empty form in few actions"""
+    from trytond.modules.hall_duties.tests.tools import demo_password
+    base_url, database, backend = hall_server
+    prefix = os.path.join(hall_output, f'browser-walk-frontdesk2-{backend}')
+    env = dict(browser_env)
+    env['HALL_BROWSER_TIMEOUT'] = str(BROWSER_TIMEOUT * 1000)
+    run = subprocess.run(
+        ['node', WALK, base_url, database, 'frontdesk2',
+            demo_password('frontdesk2'), prefix],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=8 * BROWSER_TIMEOUT + 60)
+    lines = run.stdout.strip().splitlines()
+    assert lines, (
+        f'no output from clerk_walk.mjs ({run.returncode}):\n'
+        f'{tail(run.stderr)}')
+    result = json.loads(lines[-1])
+    print(f"clerk walk: {result.get('actions')} actions: "
+        + '; '.join(result.get('steps', [])))
+    assert result['ok'], (
+        f"browser: {result.get('error')}\nsteps: {result.get('steps')}\n"
+        f"screenshots: {result.get('screenshots')}\n{tail(run.stderr)}")
+    # It adds up before any save: payable 500.00, counted 500.00
+    assert result['live']['difference'] in {'0.00', '¥0.00'}, result['live']
+    assert result['state'] == '已结帐', result
+    assert result['actions'] <= WALK_ACTIONS, result['steps']

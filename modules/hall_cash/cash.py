@@ -22,7 +22,7 @@ from trytond.modules.company import CompanyReport
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.hall_duties.common import (
     MAX_AMOUNT, HallModelMixin, acting_employee, in_hall_groups)
-from trytond.modules.hall_duties.roster import SHIFTS
+from trytond.modules.hall_duties.roster import COVERS, SHIFTS
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids, sqlite_apply_types
@@ -32,8 +32,8 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .exceptions import (
     CashConfigurationError, ImportFeesError, MakeUpError, OverError,
     RetentionError, SettlementConfirmedError, SettlementRotaError,
-    SettlementRotaWarning, SettlementStateError, SettlementValidationError,
-    ShortageError, WaiverApprovalError)
+    SettlementRotaWarning, SettlementShortWarning, SettlementStateError,
+    SettlementValidationError, ShortageError, WaiverApprovalError)
 
 # The notes and coins counted at the counter, in yuan
 DENOMINATIONS = [
@@ -56,14 +56,6 @@ NON_CASH_KINDS = [
     ('cheque', "Cheque"),
     ('bank_card', "Bank Card"),
     ]
-
-# The sets of rota shifts, any of which covers the shift of a settlement:
-# a full day is covered by a full day line or by both halves
-ROTA_COVERS = {
-    'morning': [{'morning'}, {'full'}],
-    'afternoon': [{'afternoon'}, {'full'}],
-    'full': [{'full'}, {'morning', 'afternoon'}],
-    }
 
 # The billing report a clerk imports: its size, its rows and the amounts
 # of its rows, in yuan, with or without thousands separators
@@ -554,6 +546,24 @@ class Settlement(
         return Pool().get('ir.date').today()
 
     @classmethod
+    def default_shift(cls):
+        "The shift of the clerk on today's published rota"
+        pool = Pool()
+        RosterLine = pool.get('hall.roster.line')
+        Date = pool.get('ir.date')
+        clerk = cls.default_clerk()
+        if clerk is None:
+            return None
+        lines = RosterLine.search([
+                ('employee', '=', clerk),
+                ('date', '=', Date.today()),
+                ('roster.state', '=', 'published'),
+                ])
+        shifts = {line.shift for line in lines}
+        if len(shifts) == 1:
+            return shifts.pop()
+
+    @classmethod
     def default_card_sales(cls):
         return Decimal(0)
 
@@ -910,6 +920,7 @@ class Settlement(
         "Close the count; an over goes to investigating"
         cls.check_waivers(settlements)
         cls.check_rota([s for s in settlements if s.state == 'draft'])
+        cls.check_short([s for s in settlements if s.state == 'draft'])
         overs = [
             s.id for s in settlements
             if s.state == 'draft' and s.difference > 0]
@@ -958,9 +969,28 @@ class Settlement(
                 settlement.hall, settlement.clerk, settlement.date]
             if not any(
                     covers <= rostered
-                    for covers in ROTA_COVERS[settlement.shift]):
+                    for covers in COVERS[settlement.shift]):
                 off_rota.append(settlement)
         return off_rota
+
+    @classmethod
+    def check_short(cls, settlements):
+        """Warn that a short settlement is confirmed only once made up
+
+        The clerk learns it at the count, not at the confirmation."""
+        pool = Pool()
+        Warning = pool.get('res.user.warning')
+        Lang = pool.get('ir.lang')
+        shorts = [s for s in settlements if s.difference < 0]
+        if shorts:
+            settlement = shorts[0]
+            key = Warning.format('settlement_short', shorts)
+            if Warning.check(key):
+                raise SettlementShortWarning(key, gettext(
+                        'hall_cash.msg_settlement_short_count',
+                        settlement=settlement.rec_name,
+                        amount=Lang.get().currency(
+                            -settlement.difference, settlement.currency)))
 
     @classmethod
     def check_rota(cls, settlements):

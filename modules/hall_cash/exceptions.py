@@ -59,3 +59,7 @@ class SettlementRotaError(UserError):
 
 class SettlementRotaWarning(UserWarning):
     pass
+
+
+class SettlementShortWarning(UserWarning):
+    pass

@@ -140,6 +140,23 @@ class Handover(
         return [
             {'denomination': d, 'count': 0} for d in DENOMINATIONS]
 
+    @fields.depends('settlements', 'counts', 'state')
+    def on_change_settlements(self):
+        "Prefill the count with the notes counted in the settlements"
+        pool = Pool()
+        Count = pool.get('hall.cash.handover.count')
+        if self.state not in {None, 'draft'}:
+            return
+        totals = {d: 0 for d in DENOMINATIONS}
+        for settlement in self.settlements or []:
+            for line in getattr(settlement, 'counts', None) or []:
+                if line.denomination is not None:
+                    totals[line.denomination] = (
+                        totals.get(line.denomination, 0)
+                        + (line.count or 0))
+        self.counts = [
+            Count(denomination=d, count=c) for d, c in totals.items()]
+
     @classmethod
     def default_state(cls):
         return 'draft'

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.pool import Pool
-from trytond.transaction import Transaction, check_access
+from trytond.transaction import (
+    Transaction, check_access, inactive_records, without_check_access)
 
 from .exceptions import ValueValidationError
 
@@ -227,6 +228,8 @@ class HallModelMixin:
                 field = cls._fields.get(name)
                 if field is not None and value is not None:
                     cls._check_value(name, field, value)
+        if external and mode in {'create', 'write'}:
+            cls._check_companies(mode, records, values)
         if external and mode in {'write', 'delete'}:
             # The record rules first: a record the user may not touch is
             # refused as such, before a check that would tell its state
@@ -238,3 +241,53 @@ class HallModelMixin:
                 cls._ModelSQL__check_domain_rule(ids, mode)
         super().check_modification(
             mode, records, values=values, external=external)
+
+    @classmethod
+    def _check_companies(cls, mode, records, values):
+        """Refuse a reference to a record of a company the user does not
+        work for (a company, or a record with a company: an employee, a
+        hall, an account...)"""
+        pool = Pool()
+        User = pool.get('res.user')
+        if Transaction().user == 0:
+            return
+        targets = {}
+        for name, field in cls._fields.items():
+            if (field._type != 'many2one'
+                    or (mode == 'write' and name not in (values or {}))
+                    or getattr(field, 'getter', None)):
+                continue
+            Target = field.get_target()
+            if Target.__name__ == 'company.company':
+                company = 'id'
+            else:
+                company = Target._fields.get('company')
+                if (company is None or company._type != 'many2one'
+                        or company.model_name != 'company.company'
+                        or (getattr(company, 'getter', None)
+                            and not getattr(company, 'searcher', None))):
+                    continue
+                company = 'company'
+            if mode == 'write':
+                ids = {values[name]} if values[name] is not None else set()
+            else:
+                ids = {getattr(r, name).id for r in records
+                    if getattr(r, name, None) is not None}
+            if ids:
+                targets.setdefault((Target, company), {}).setdefault(
+                    name, set()).update(ids)
+        if not targets:
+            return
+        companies = list(User.get_companies())
+        with without_check_access(), inactive_records():
+            for (Target, company), names in targets.items():
+                ids = set().union(*names.values())
+                foreign = {r.id for r in Target.search([
+                            ('id', 'in', list(ids)),
+                            (company, '!=', None),
+                            (company, 'not in', companies),
+                            ], order=[])}
+                for name, name_ids in names.items():
+                    if foreign & name_ids:
+                        raise cls._value_error(
+                            'hall_duties.msg_value_other_company', name)

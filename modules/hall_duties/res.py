@@ -2,13 +2,63 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 from trytond.i18n import gettext
+from trytond.model import ModelView
 from trytond.model.exceptions import AccessError
-from trytond.pool import PoolMeta
-from trytond.transaction import Transaction
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction, without_check_access
 
 
 class User(metaclass=PoolMeta):
     __name__ = 'res.user'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'set_hall_board': {},
+                })
+
+    @classmethod
+    @ModelView.button
+    def set_hall_board(cls, users):
+        """Give the users the home board of their posts, opened at login
+
+        The board shows the dashboard actions of the hall models the
+        user's groups may open, those of their posts first; the user's
+        other dashboard actions are kept."""
+        pool = Pool()
+        ActWindow = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        with without_check_access():
+            boards = ActWindow.search([
+                    ('usage', '=', 'dashboard'),
+                    ('res_model', 'like', 'hall.%'),
+                    ], order=[('id', 'ASC')])
+            dashboard = ActWindow(
+                ModelData.get_id('dashboard', 'act_dashboard'))
+            board_ids = {a.id for a in boards}
+            for user in users:
+                groups = {g.id for g in user.groups}
+                actions = [
+                    a for a in boards if groups & {g.id for g in a.groups}]
+                actions += [a for a in boards if not a.groups]
+                old = [
+                    a.id for a in user.dashboard_actions
+                    if a.act_window.id in board_ids]
+                values = {
+                    'dashboard_actions': [
+                        ('delete', old),
+                        ('create', [{
+                                    'act_window': a.id,
+                                    'sequence': i,
+                                    } for i, a in enumerate(actions, 1)]),
+                        ],
+                    }
+                if dashboard.action not in user.actions:
+                    values['actions'] = [('add', [dashboard.action.id])]
+                # The actions are checked against the groups of the user
+                with Transaction().set_context(groups=list(groups)):
+                    cls.write([user], values)
 
     @classmethod
     def get_employees(cls):
@@ -24,7 +74,15 @@ class User(metaclass=PoolMeta):
         user = cls(user_id)
         own = [e.id for e in user.employees]
         if user.company_filter == 'one':
-            employees = [user.employee.id] if user.employee else []
+            employee = user.employee
+            if ((not employee or employee.id not in own)
+                    and Transaction().context.get('employee')):
+                # The context names another's employee (which the company
+                # module then hides): the user acts as the employee of
+                # their own preferences
+                with Transaction().reset_context():
+                    employee = cls(user_id).employee
+            employees = [employee.id] if employee else []
         elif user.company_filter == 'all':
             employees = own
         else:

@@ -13,6 +13,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
+from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
 from .common import HallModelMixin, in_hall_groups
@@ -24,11 +25,29 @@ SHIFTS = [
     ('afternoon', "Afternoon"),
     ('full', "Full Day"),
     ]
+# The hours of each shift on the hall's clock and its colour on the rota
+SHIFT_TIMES = {
+    'morning': (dt.time(8, 0), dt.time(13, 0)),
+    'afternoon': (dt.time(13, 0), dt.time(18, 30)),
+    'full': (dt.time(8, 0), dt.time(18, 30)),
+    }
+SHIFT_COLORS = {
+    'morning': '#c8e6c9',
+    'afternoon': '#bbdefb',
+    'full': '#ffe0b2',
+    }
 # The shifts each shift overlaps
 OVERLAPS = {
     'morning': {'morning', 'full'},
     'afternoon': {'afternoon', 'full'},
     'full': {'morning', 'afternoon', 'full'},
+    }
+# The sets of shifts, any of which covers a shift: a full day is covered
+# by a full day line or by both halves
+COVERS = {
+    'morning': [{'morning'}, {'full'}],
+    'afternoon': [{'afternoon'}, {'full'}],
+    'full': [{'full'}, {'morning', 'afternoon'}],
     }
 # The rota of a week is due on Friday of the week before
 DUE_WEEKDAY = 4
@@ -221,6 +240,14 @@ class RosterLine(HallModelMixin, sequence_ordered(), ModelSQL, ModelView):
         "Counter", strip=True, help="The counter or desk of the shift.")
     state = fields.Function(
         fields.Selection('get_states', "State"), 'on_change_with_state')
+    start = fields.Function(
+        fields.DateTime("Start"), 'on_change_with_start',
+        searcher='search_shift_time')
+    end = fields.Function(
+        fields.DateTime("End"), 'on_change_with_end',
+        searcher='search_shift_time')
+    color = fields.Function(
+        fields.Char("Colour"), 'on_change_with_color')
 
     @classmethod
     def __setup__(cls):
@@ -263,6 +290,43 @@ class RosterLine(HallModelMixin, sequence_ordered(), ModelSQL, ModelView):
     def get_rec_name(self, name):
         return (f'{self.employee.rec_name} {self.date} '
             f'{self.shift_string}')
+
+    def _shift_datetime(self, index):
+        "Return the start (0) or the end (1) of the shift, in UTC"
+        if not self.date or self.shift not in SHIFT_TIMES:
+            return None
+        value = dt.datetime.combine(self.date, SHIFT_TIMES[self.shift][index])
+        company = self.hall.company if self.hall else None
+        if company and company.timezone:
+            timezone = tz.get_tzinfo(company.timezone)
+            value = value.replace(tzinfo=timezone).astimezone(
+                dt.timezone.utc).replace(tzinfo=None)
+        return value
+
+    @fields.depends('date', 'shift', 'hall', '_parent_hall.company')
+    def on_change_with_start(self, name=None):
+        return self._shift_datetime(0)
+
+    @fields.depends('date', 'shift', 'hall', '_parent_hall.company')
+    def on_change_with_end(self, name=None):
+        return self._shift_datetime(1)
+
+    @classmethod
+    def search_shift_time(cls, name, clause):
+        "Search by the date, a day wider each side for the time zones"
+        _, operator, value = clause[:3]
+        if isinstance(value, dt.datetime):
+            if operator in {'<', '<='}:
+                return [('date', '<=', (value + dt.timedelta(days=1)).date())]
+            elif operator in {'>', '>='}:
+                return [('date', '>=', (value - dt.timedelta(days=1)).date())]
+        elif value is None and operator in {'=', '!='}:
+            return [('date', operator, None)]
+        return [('id', '=', -1)]
+
+    @fields.depends('shift')
+    def on_change_with_color(self, name=None):
+        return SHIFT_COLORS.get(self.shift)
 
     @classmethod
     def check_modification(cls, mode, lines, values=None, external=False):

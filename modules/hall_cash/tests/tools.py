@@ -21,12 +21,15 @@ from trytond.modules.account_invoice.tests.tools import (
 from trytond.modules.company.tests.tools import get_company
 from trytond.modules.hall_duties.tests.tools import HALL_CODE, business_day
 from trytond.modules.hall_duties.tests.tools import (
-    setup_demo as setup_demo_duties)
+    setup_boards, setup_demo as setup_demo_duties)
 from trytond.tests.tools import set_user
 
+from ..exceptions import SettlementShortWarning
+from .chart_zh import translate_chart
+
 __all__ = [
-    'BUSINESS_TYPES', 'DENOMINATIONS', 'CLERKS', 'count_cash',
-    'create_settlement', 'publish_rota', 'setup_accounting',
+    'BUSINESS_TYPES', 'DENOMINATIONS', 'CLERKS', 'close_count',
+    'count_cash', 'create_settlement', 'publish_rota', 'setup_accounting',
     'setup_demo_cash', 'setup_demo_deposit', 'setup_demo']
 
 DENOMINATIONS = [
@@ -93,6 +96,7 @@ def setup_accounting(company=None, today=None, config=None):
             config=config)
         fiscalyear.click('create_period')
         create_chart(company, config=config)
+    translate_chart(company, config=config)
 
     for hall in Hall.find([('company', '=', company.id)]):
         hall.cash_account = _account(
@@ -171,6 +175,8 @@ def setup_demo_cash(config=None):
     for user in User.find([('login', '=', 'finance')]):
         user.groups.extend(groups)
         user.save()
+    # The boards of the posts with the cash's actions
+    setup_boards(config=config)
 
 
 def publish_rota(dates, badges=CLERKS, shift='full', config=None):
@@ -215,6 +221,19 @@ def publish_rota(dates, badges=CLERKS, shift='full', config=None):
                 post=employee.posts[0])
         roster.save()
         roster.click('publish')
+
+
+def close_count(settlement, config=None):
+    """Click Count on the settlement; a short's warning is read and
+    accepted, as the clerk does in the client"""
+    Warning = Model.get('res.user.warning', config=config)
+    if config is None:
+        config = get_config()
+    try:
+        settlement.click('count')
+    except SettlementShortWarning as warning:
+        Warning.skip(warning.name, False, config.context)
+        settlement.click('count')
 
 
 def count_cash(settlement, amount):
@@ -411,7 +430,7 @@ def _demo_settlement(
     settlement = create_settlement(
         clerks[badge], date, shift, fees, card_sales=card_sales,
         waivers=waivers, cash=cash, non_cash=non_cash, config=config)
-    settlement.click('count')
+    close_count(settlement, config=config)
     if waivers:
         # Records keep the context of their user: reload them
         set_user(users['director'], config=config)

@@ -132,6 +132,57 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertTrue(all(p.duties for p in posts))
 
     @with_transaction()
+    def test_set_hall_board(self):
+        "The home board of a user shows the boards of their posts first"
+        pool = Pool()
+        User = pool.get('res.user')
+        Group = pool.get('res.group')
+        ActWindow = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        leader = Group(ModelData.get_id('hall_duties', 'group_group_leader'))
+        clerk = Group(ModelData.get_id('hall_duties', 'group_front_desk'))
+        overdue = ActWindow(ModelData.get_id(
+                'hall_duties', 'act_board_checklist_overdue'))
+        mine = ActWindow(ModelData.get_id(
+                'hall_duties', 'act_board_checklist_mine'))
+        dashboard = ActWindow(ModelData.get_id('dashboard', 'act_dashboard'))
+        other, = ActWindow.create([{
+                    'name': "Parties",
+                    'res_model': 'party.party',
+                    'usage': 'dashboard',
+                    }])
+        users = User.create([{
+                    'name': "Leader",
+                    'login': 'leader',
+                    'groups': [('add', [leader.id])],
+                    }, {
+                    'name': "Clerk",
+                    'login': 'clerk',
+                    'groups': [('add', [clerk.id])],
+                    'dashboard_actions': [('create', [{
+                                    'act_window': other.id,
+                                    'sequence': 99,
+                                    }])],
+                    }])
+
+        for i in range(2):
+            User.set_hall_board(users)
+        leader_user, clerk_user = User.browse(users)
+        leader_actions = [a.act_window for a in leader_user.dashboard_actions]
+        clerk_actions = [a.act_window for a in clerk_user.dashboard_actions]
+        self.assertIn(overdue, leader_actions)
+        self.assertLess(
+            leader_actions.index(overdue), leader_actions.index(mine))
+        self.assertNotIn(overdue, clerk_actions)
+        self.assertEqual(clerk_actions.count(mine), 1)
+        # What the user chose is kept
+        self.assertIn(other, clerk_actions)
+        for user in [leader_user, clerk_user]:
+            self.assertEqual(
+                [a for a in user.actions if a == dashboard.action],
+                [dashboard.action])
+
+    @with_transaction()
     def test_hall_code_unique(self):
         "A hall code is unique per company"
         pool = Pool()

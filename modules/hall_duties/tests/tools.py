@@ -16,7 +16,7 @@ from trytond.modules.company.tests.tools import create_company, get_company
 
 __all__ = [
     'DEMO_STAFF', 'load_language', 'create_hall', 'create_staff',
-    'setup_company', 'setup_demo', 'business_day']
+    'setup_company', 'setup_demo', 'setup_boards', 'business_day']
 
 HALL_CODE = 'H01'
 HALL_NAME = '第一营业厅'
@@ -164,3 +164,12 @@ def setup_demo(config=None):
     admin.language = language
     admin.save()
     config._context = User.get_preferences(True, {})
+    setup_boards(config=config)
+
+
+def setup_boards(config=None):
+    "Give every user of a post the home board of their posts"
+    User = Model.get('res.user', config=config)
+    users = User.find([('employees', '!=', None)])
+    if users:
+        User.click(users, 'set_hall_board')
