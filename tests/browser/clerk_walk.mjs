@@ -9,10 +9,10 @@
 //       BASE_URL DATABASE LOGIN PASSWORD SCREENSHOT_PREFIX
 //
 // The clerk opens 营业厅 › 结帐 › 结帐单, creates a settlement (her hall,
-// today and her shift on the rota come by default), enters one business
-// fee of the billing system's report, counts the notes, closes the count
-// and confirms.  An action is a click or a field filled (typed and left
-// with Tab or Enter).  Prints one JSON line on stdout:
+// today and her shift on the rota come by default), imports her day report
+// of the billing system, counts the notes, closes the count and confirms.
+// An action is a click, a file chosen or a field typed (and left with
+// Tab).  Prints one JSON line on stdout:
 //   {"ok": true, "actions": N, "steps": [...], "state": "...",
 //    "difference": "...", "screenshots": [...]}
 // or {"ok": false, "error": "...", ...} with exit status 1.
@@ -22,12 +22,11 @@ import {
 } from './sao.mjs';
 
 const ACTIVE = '#tabcontent > .tab-pane.active';
-// The fee of the walk: 5 notes of 100 yuan pay it exactly
-const FEE_CODE = 'HF';
-const FEE_AMOUNT = '500';
+// The clerk's day report of the billing system: 5 notes of 100 yuan pay
+// it exactly
+const REPORT = 'code,amount\nHF,500\n';
 const NOTES = {denomination: '100', count: '5'};
-// The labels of the fees and of the count in the form
-const FEES = '业务收费';
+// The label of the count in the form
 const COUNTS = '点钞';
 
 async function main() {
@@ -77,35 +76,48 @@ async function main() {
             'the settlement list');
         await calls.idle();
 
-        await page.locator(`${ACTIVE} #new_`).first().click(
+        await page.locator(`${ACTIVE} button#new_`).first().click(
             {timeout: TIMEOUT});
         step('New');
         await calls.idle();
 
-        // A business fee: the fees list adds a line, its business type
-        // is typed and completed, then its amount
+        // The fees: the billing system's day report of the clerk, imported
+        await page.locator(`${ACTIVE} button`, {hasText: '导入营业报表'})
+            .first().click({timeout: TIMEOUT});
+        step('Import Day Report');
+        const dialog = page.locator('.modal:visible').last();
+        await dialog.locator('input[type=file]').first().waitFor(
+            {state: 'attached', timeout: TIMEOUT});
+        await dialog.locator('input[type=file]').first().setInputFiles({
+            name: 'day-report.csv', mimeType: 'text/csv',
+            buffer: Buffer.from(REPORT)});
+        step('choose the report file');
+        await dialog.locator('.modal-footer button', {hasText: '导入'})
+            .first().click({timeout: TIMEOUT});
+        step('Import');
+        await calls.idle();
+        await poll(async () => !(await page.locator('.modal:visible')
+            .count()), 'the import to end');
+        await calls.idle();
+
+        // The count of the notes of 100 yuan
         const widget = label => page.locator(`${ACTIVE} .form-one2many`)
             .filter({has: page.locator('.form-one2many-string',
                 {hasText: label})}).first();
-        await widget(FEES).locator('button[title="新建"]').first().click(
-            {timeout: TIMEOUT});
-        step('add a fee line');
-        await calls.idle();
-        await page.keyboard.type(FEE_CODE);
-        await page.keyboard.press('Tab');
-        await calls.idle();
-        step(`business type ${FEE_CODE}`);
-        await page.keyboard.type(FEE_AMOUNT);
-        await page.keyboard.press('Tab');
-        await calls.idle();
-        step(`amount ${FEE_AMOUNT}`);
-
-        // The count of the notes of 100 yuan
         const row = widget(COUNTS).locator('table.tree > tbody > tr')
             .filter({hasText: NOTES.denomination}).first();
-        await row.locator('td[headers]:visible').nth(1).click(
-            {timeout: TIMEOUT});
-        await calls.idle();
+        // The first click selects the row, the second edits the cell
+        for (const what of [`the row of ${NOTES.denomination}`, null]) {
+            await row.locator('td[headers]:visible').nth(1).click(
+                {timeout: TIMEOUT});
+            await calls.idle();
+            if (what) {
+                step(`select ${what}`);
+            }
+        }
+        if (process.env.HALL_WALK_DEBUG) {
+            await shot('count-cell');
+        }
         await page.keyboard.type(NOTES.count);
         await page.keyboard.press('Tab');
         await calls.idle();
