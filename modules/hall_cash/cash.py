@@ -61,6 +61,8 @@ NON_CASH_KINDS = [
 # of its rows, in yuan, with or without thousands separators
 IMPORT_MAX_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = 20000
+# The fees created at once: the records the ORM validates together cost the
+# square of their number (tests/perf/bench_import.py)
 IMPORT_CREATE_SIZE = 200
 IMPORT_AMOUNT = re.compile(r'-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\Z')
 
