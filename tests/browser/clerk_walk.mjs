@@ -17,8 +17,7 @@
 //    "difference": "...", "screenshots": [...]}
 // or {"ok": false, "error": "...", ...} with exit status 1.
 import {
-    MENU_ROWS, TIMEOUT, launch, login, openMenu, poll, report, sleep,
-    trackCalls,
+    TIMEOUT, launch, login, openMenu, poll, report, run, trackCalls,
 } from './sao.mjs';
 
 const ACTIVE = '#tabcontent > .tab-pane.active';
@@ -170,7 +169,4 @@ async function main() {
     return result.ok ? 0 : 1;
 }
 
-main().then(status => process.exit(status), async error => {
-    await report({ok: false, error: String(error && error.message || error)});
-    process.exit(1);
-});
+run(main);

@@ -16,7 +16,8 @@
 // Every wait is bounded by HALL_BROWSER_TIMEOUT milliseconds (30000) and
 // the whole run by four times that.
 import {
-    LIST, TIMEOUT, collect, launch, login, openMenu, poll, report, trackCalls,
+    LIST, TIMEOUT, collect, launch, login, openMenu, poll, report, run,
+    trackCalls,
 } from './sao.mjs';
 
 // The label of a domain tab of the list to open, if any
@@ -98,7 +99,4 @@ async function main() {
     return result.ok ? 0 : 1;
 }
 
-main().then(status => process.exit(status), async error => {
-    await report({ok: false, error: String(error && error.message || error)});
-    process.exit(1);
-});
+run(main);

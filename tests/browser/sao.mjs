@@ -28,6 +28,16 @@ export function report(result) {
         JSON.stringify(result) + '\n', resolve));
 }
 
+// Run the main function of a script: exit with the status it returns, or
+// report what it raised
+export function run(main) {
+    main().then(status => process.exit(status), async error => {
+        await report({
+            ok: false, error: String(error && error.message || error)});
+        process.exit(1);
+    });
+}
+
 export function findChromium() {
     if (process.env.CHROMIUM) {
         return process.env.CHROMIUM;

@@ -45,8 +45,8 @@
 import path from 'node:path';
 
 import {
-    LIST, MENU_ROWS, TIMEOUT, launch, login, openMenu, poll, report, sleep,
-    trackCalls,
+    LIST, MENU_ROWS, TIMEOUT, launch, login, openMenu, poll, report, run,
+    sleep, trackCalls,
 } from './sao.mjs';
 
 const BUSY = Number(process.env.HALL_SWEEP_BUSY) || 20000;
@@ -748,7 +748,4 @@ async function main() {
     return result.ok ? 0 : 1;
 }
 
-main().then(status => process.exit(status), async error => {
-    await report({ok: false, error: String(error && error.message || error)});
-    process.exit(1);
-});
+run(main);
