@@ -18,12 +18,17 @@
   cached activated modules, shared with the ``ModuleTestCase`` and the
   other scenarios, instead of activating the modules once more: the
   activation is the slow part of a run whose cache is empty (CI's, or
-  after any change to a module).
+  after any change to a module); or from the cached database of the longest
+  start of its set-up functions (``setup_demo`` for ``setup_demo,
+  setup_cash``).
+- Keeps the cache of PostgreSQL as template databases, copied in a fraction
+  of a second where a dump takes seconds to restore.
 - Prints at the end of a run the time spent in each module (``modules/<name>``)
   and in each cross-module test (``tests/<name>``), and the slowest items.
 """
 import doctest
 import fcntl
+import hashlib
 import os
 import shutil
 import sys
@@ -137,6 +142,9 @@ def _guard_db_cache():
     if getattr(test_tryton.restore_db_cache, 'hall_guarded', False):
         return
     restore, backup = test_tryton.restore_db_cache, test_tryton.backup_db_cache
+    from trytond import backend
+    if backend.name == 'postgresql':
+        restore, backup = _pg_templates(cache)
 
     def entry(name):
         os.makedirs(cache, exist_ok=True)
@@ -155,6 +163,9 @@ def _guard_db_cache():
         _lock_cache(path)
         building = None
         try:
+            if backend.name == 'postgresql':
+                backup(name)
+                return
             if os.path.exists(path):
                 return
             building = tempfile.mkdtemp(prefix='.building-', dir=cache)
@@ -171,20 +182,31 @@ def _guard_db_cache():
                 shutil.rmtree(building, ignore_errors=True)
             _unlock_cache(path)
 
+    def setup_name(modules, setup):
+        return '-'.join(modules) + '--' + '|'.join(
+            tools._func_name(f) for f in setup)
+
     def activate_modules(modules, *setup):
-        "trytond.tests.tools.activate_modules from the cached modules"
+        """trytond.tests.tools.activate_modules from the cached modules, or
+        from the longest cached start of its set-up functions"""
         if not setup:
             return activate_modules_alone(modules)
         modules = sorted([modules] if isinstance(modules, str) else modules)
-        name = '-'.join(modules) + '--' + '|'.join(
-            tools._func_name(f) for f in setup)
+        name = setup_name(modules, setup)
         if restore_db_cache(name):
             return tools._get_config()
-        test_tryton.drop_db()
-        # The name of its cache entry is the one of activate_modules(modules)
-        test_tryton.activate_module(modules)
+        done = 0
+        for count in range(len(setup) - 1, 0, -1):
+            if restore_db_cache(setup_name(modules, setup[:count])):
+                done = count
+                break
+        if not done:
+            test_tryton.drop_db()
+            # The name of its cache entry is the one of
+            # activate_modules(modules)
+            test_tryton.activate_module(modules)
         config = tools._get_config()
-        for func in setup:
+        for func in setup[done:]:
             func(config=config)
         backup_db_cache(name)
         return config
@@ -195,6 +217,120 @@ def _guard_db_cache():
         module.restore_db_cache = restore_db_cache
         module.backup_db_cache = backup_db_cache
     tools.activate_modules = activate_modules
+
+
+# On PostgreSQL the cache entries are template databases: a copy made by
+# CREATE DATABASE ... TEMPLATE takes a fraction of a second where
+# pg_restore of a dump takes seconds, for each scenario and test case.  A
+# template is named after the checkout and the cache folder (which is named
+# after the sources, see ./hall), marked as a template (so that trytond's
+# database list does not open it) and commented with its cache folder: the
+# templates whose folder is gone (./hall prunes the folders left unused for
+# two days, a removed checkout takes its own) are dropped at the start of
+# a run.
+
+TEMPLATE_PREFIX = 'hallcache_'
+
+
+def _pg_connect():
+    import psycopg
+    uri = os.environ['TRYTOND_DATABASE__URI']
+    if not uri.endswith('/'):
+        uri += '/'
+    return psycopg.connect(uri + 'postgres', autocommit=True)
+
+
+def _pg_templates(cache):
+    "restore(name) and backup(name) of the cache on template databases"
+    from psycopg import sql
+
+    from trytond import backend
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME
+
+    key = hashlib.sha1(
+        f'{os.path.abspath(__file__)}\0{os.path.abspath(cache)}'.encode()
+        ).hexdigest()[:10]
+
+    def template(name):
+        return TEMPLATE_PREFIX + key + '_' + hashlib.shake_128(
+            name.encode()).hexdigest(12)
+
+    def exists(conn, database):
+        return bool(conn.execute(
+                'SELECT 1 FROM pg_database WHERE datname = %s',
+                (database,)).fetchone())
+
+    def copy(conn, target, source):
+        # The source may not have other connections: retried while one
+        # that was just closed goes away
+        for attempt in range(50):
+            try:
+                conn.execute(sql.SQL(
+                        'CREATE DATABASE {} TEMPLATE {}').format(
+                        sql.Identifier(target), sql.Identifier(source)))
+                return
+            except Exception as exception:
+                if 'being accessed by other users' not in str(exception):
+                    raise
+                time.sleep(0.2)
+        raise RuntimeError(f'{source} stays in use: no copy {target}')
+
+    def close():
+        backend.Database(DB_NAME).close()
+        backend.Database._list_cache.clear()
+        backend.Database._list_cache_timestamp.clear()
+
+    def restore(name):
+        with _pg_connect() as conn:
+            if not exists(conn, template(name)):
+                return False
+            close()
+            conn.execute(sql.SQL('DROP DATABASE IF EXISTS {} WITH (FORCE)')
+                .format(sql.Identifier(DB_NAME)))
+            copy(conn, DB_NAME, template(name))
+        Pool(DB_NAME).init()
+        return True
+
+    def backup(name):
+        with _pg_connect() as conn:
+            if exists(conn, template(name)):
+                return
+            close()
+            copy(conn, template(name), DB_NAME)
+            conn.execute(sql.SQL(
+                    'ALTER DATABASE {} IS_TEMPLATE true').format(
+                    sql.Identifier(template(name))))
+            conn.execute(sql.SQL('COMMENT ON DATABASE {} IS {}').format(
+                    sql.Identifier(template(name)),
+                    sql.Literal(os.path.abspath(cache))))
+
+    return restore, backup
+
+
+def _prune_pg_templates():
+    "Drops the template databases of the cache folders that are gone"
+    if not os.environ.get('DB_CACHE') or not os.environ.get(
+            'TRYTOND_DATABASE__URI', '').startswith('postgresql'):
+        return
+    from psycopg import sql
+    with _pg_connect() as conn:
+        rows = conn.execute(
+            "SELECT datname, shobj_description(oid, 'pg_database') "
+            "FROM pg_database WHERE datname LIKE %s",
+            (TEMPLATE_PREFIX.replace('_', r'\_') + '%',)).fetchall()
+        for database, folder in rows:
+            if folder and os.path.isdir(folder):
+                continue
+            try:
+                conn.execute(sql.SQL(
+                        'ALTER DATABASE {} IS_TEMPLATE false').format(
+                        sql.Identifier(database)))
+                conn.execute(sql.SQL('DROP DATABASE {} WITH (FORCE)').format(
+                        sql.Identifier(database)))
+            except Exception:
+                # Another run's, in use or dropped meanwhile
+                pass
 
 
 # The time per area and the slowest items
@@ -211,6 +347,8 @@ def _xdist_controller(config):
 def pytest_sessionstart(session):
     global _start
     _start = time.monotonic()
+    if not hasattr(session.config, 'workerinput'):
+        _prune_pg_templates()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -218,9 +356,11 @@ def pytest_runtest_setup(item):
     # Before the set-up of a test that uses Tryton's test framework (a
     # ModuleTestCase activates its module in its set-up), and only then:
     # importing trytond sets TZ and TRYTOND_* variables that the browser
-    # tests would pass on to their servers
+    # tests would pass on to their servers (the PostgreSQL demo server of
+    # the browser tests, hall_server, is built by Tryton's test framework)
     if (isinstance(item, ScenarioItem)
-            or 'trytond.tests.test_tryton' in sys.modules):
+            or 'trytond.tests.test_tryton' in sys.modules
+            or 'hall_server' in getattr(item, 'fixturenames', ())):
         _guard_db_cache()
 
 

@@ -4,9 +4,10 @@
 # license terms.
 """Create (or reuse) the demo database and serve it with the web client.
 
-Called by ``./hall demo``; the browser tests call it with ``--no-serve``.
-Every step is skipped when its result is already there, so a rerun only
-starts the server.
+Called by ``./hall demo``; the browser tests call it with ``--no-serve``
+(and ``--prepared`` for a database they made: only the configuration is
+written).  Every step is skipped when its result is already there, so a
+rerun only starts the server.
 """
 import argparse
 import configparser
@@ -130,6 +131,8 @@ def main():
     parser.add_argument('--var', default=os.path.join(ROOT, 'var'))
     parser.add_argument('--modules-hash', default='')
     parser.add_argument('--no-serve', action='store_true')
+    parser.add_argument('--prepared', action='store_true',
+        help="the database has the modules and the demo data")
     args = parser.parse_args()
 
     var = os.path.abspath(os.path.join(args.var, args.backend))
@@ -137,7 +140,8 @@ def main():
     conf = os.path.join(var, 'trytond.conf')
     write_config(conf, args.uri, var, args.port)
     start = time.monotonic()
-    prepare(conf, args.uri, var, args.database, args.modules_hash)
+    if not args.prepared:
+        prepare(conf, args.uri, var, args.database, args.modules_hash)
     log(f'database ready in {time.monotonic() - start:.0f} s')
     print(conf)
     if args.no_serve:

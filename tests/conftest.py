@@ -4,10 +4,15 @@
 """Fixtures of the browser tests: one demo database and server per run.
 
 ``hall_server`` builds the demo database on the backend of the run
-(``HALL_TEST_BACKEND``, ``sqlite`` or ``postgresql``) with
-``scripts/demo.py --no-serve`` and serves it with trytond on a free port,
-once for the whole session: ``tests/test_browser.py`` and
-``tests/test_browser_sweep.py`` share it.
+(``HALL_TEST_BACKEND``, ``sqlite`` or ``postgresql``) and serves it with
+trytond on a free port, once for the whole session:
+``tests/test_browser.py`` and ``tests/test_browser_sweep.py`` share it.  On
+PostgreSQL the demo is the one of Tryton's test framework
+(``demo_database``: the activated modules and
+``hall_duties.demo.setup_full_demo``, from the cache of activated databases
+the modules' tests and the integrity sweep share) copied to a database of
+its own; on SQLite ``scripts/demo.py --no-serve`` builds it as ``./hall
+demo`` does.
 """
 import os
 import shutil
@@ -19,8 +24,10 @@ import urllib.error
 import urllib.request
 
 import pytest
+from repository import leaf_modules
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), '..'))
+
 BIN = os.path.dirname(sys.executable)
 
 DEMO_TIMEOUT = 1200
@@ -51,6 +58,48 @@ def drop_database(uri, name):
     import psycopg
     with psycopg.connect(uri + 'postgres', autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def demo_script():
+    "scripts/demo.py as a module"
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'hall_demo_script', os.path.join(ROOT, 'scripts', 'demo.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_demo_database():
+    """The whole demo in Tryton's test database (DB_NAME), restored from the
+    cache of activated databases or built and cached"""
+    from trytond.modules.hall_duties.demo import setup_full_demo
+    from trytond.tests.tools import activate_modules
+    activate_modules(leaf_modules(), setup_full_demo)
+
+
+def copy_demo_database(uri, name):
+    """Copy the test framework's demo database to the database name, with
+    the administrator's password of scripts/demo.py"""
+    import psycopg
+    from psycopg import sql
+
+    from trytond import backend
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME
+    build_demo_database()
+    password_hash = Pool(DB_NAME).get('res.user').hash_password(
+        demo_script().ADMIN_PASSWORD)
+    backend.Database(DB_NAME).close()
+    with psycopg.connect(uri + 'postgres', autocommit=True) as conn:
+        conn.execute(sql.SQL('DROP DATABASE IF EXISTS {} WITH (FORCE)')
+            .format(sql.Identifier(name)))
+        conn.execute(sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
+                sql.Identifier(name), sql.Identifier(DB_NAME)))
+    with psycopg.connect(uri + name, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE res_user SET password_hash = %s WHERE login = 'admin'",
+            (password_hash,))
 
 
 def wait_http(url, process, log_path, timeout=SERVER_TIMEOUT):
@@ -108,12 +157,16 @@ def hall_server(tmp_path_factory):
     port = free_port()
     env = clean_env()
     server = None
+    prepared = []
+    if backend == 'postgresql':
+        copy_demo_database(uri, database)
+        prepared = ['--prepared']
     try:
         demo = subprocess.run([
                 sys.executable, os.path.join(ROOT, 'scripts', 'demo.py'),
                 '--no-serve', '--backend', backend, '--uri', uri,
                 '--database', database, '--var', str(tmp_path / 'var'),
-                '--port', str(port)],
+                '--port', str(port), *prepared],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
             capture_output=True, text=True, timeout=DEMO_TIMEOUT)
         assert demo.returncode == 0, (

@@ -4,8 +4,8 @@
 """What a client sends to any hall model is checked by the server.
 
 Every hall module (the ``modules/hall_*`` folders) is activated together
-with the demo data of each (``tests/tools.py:setup_demo`` and the
-``tests/demo_*.py`` files, as ``scripts/demo_data.py`` loads them), then
+with the demo data of each (``hall_duties.demo.setup_full_demo``, as
+``scripts/demo_data.py`` loads them), then
 every ``hall.*`` model of the pool is walked, so a module still to come is
 covered without editing this file:
 
@@ -67,13 +67,9 @@ PostgreSQL only: the sweeps compare table checksums with PostgreSQL's
 offender are printed (run pytest with ``-s``) and, when
 ``HALL_TEST_OUTPUT`` is set, written to ``integrity-<backend>.txt`` there.
 """
-import configparser
 import contextlib
 import datetime as dt
 import functools
-import glob
-import hashlib
-import importlib
 import math
 import os
 import pathlib
@@ -83,12 +79,14 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
+from repository import hall_modules, leaf_modules
 from sql import Column
 
 from trytond import backend
 from trytond.exceptions import ConcurrencyException, UserError, UserWarning
 from trytond.model import ModelStorage, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.hall_duties.demo import setup_full_demo
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, drop_db
 from trytond.tests.tools import activate_modules
@@ -103,25 +101,8 @@ needs_postgresql = pytest.mark.skipif(
     reason="the integrity sweeps run on PostgreSQL only")
 
 
-def hall_modules():
-    "The hall modules, each after the hall modules it depends on"
-    depends = {}
-    for path in sorted((ROOT / 'modules').glob('hall_*/tryton.cfg')):
-        cfg = configparser.ConfigParser(strict=False, interpolation=None)
-        cfg.read(path)
-        depends[path.parent.name] = set(
-            cfg.get('tryton', 'depends', fallback='').split())
-    ordered = []
-    while len(ordered) < len(depends):
-        ready = [
-            n for n in sorted(depends)
-            if n not in ordered and depends[n] & set(depends) <= set(ordered)]
-        assert ready, f"cycle: {sorted(set(depends) - set(ordered))}"
-        ordered.extend(ready)
-    return ordered
-
-
 HALL_MODULES = hall_modules()
+LEAF_MODULES = leaf_modules()
 
 # The fields every model has, set by the framework
 BASE_FIELDS = {
@@ -157,7 +138,7 @@ OTHER_BADGE = '9901'
 FRONT_DESK = 'frontdesk1'
 OTHER_CLERK = 'frontdesk2'
 
-# Bump when setup_integrity changes: the cached database is then rebuilt
+# Bump when setup_sweep_records changes: the cached database is then rebuilt
 SETUP_VERSION = 1
 
 CLEAN = (UserError, UserWarning, ConcurrencyException)
@@ -194,34 +175,9 @@ def print_times(details=False):
 # ---------------------------------------------------------------------------
 # The database: every hall module, its demo data and the sweep's records
 
-def demo_sources():
-    "A digest of the demo data sources: the cached database follows them"
-    digest = hashlib.sha1(str(SETUP_VERSION).encode())
-    for module in HALL_MODULES:
-        tests = ROOT / 'modules' / module / 'tests'
-        for path in [tests / 'tools.py', *sorted(tests.glob('demo_*.py'))]:
-            if path.is_file():
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def setup_integrity(config, sources=None):
-    """Load the demo data of every hall module, then create the records of
-    the sweep: another company with a hall and an employee, and the sweep
-    user"""
-    for module in HALL_MODULES:
-        package = f'trytond.modules.{module}.tests'
-        try:
-            tools = importlib.import_module(f'{package}.tools')
-        except ModuleNotFoundError:
-            continue
-        if setup_demo := getattr(tools, 'setup_demo', None):
-            setup_demo(config=config)
-        tests_dir = os.path.dirname(tools.__file__)
-        for path in sorted(glob.glob(os.path.join(tests_dir, 'demo_*.py'))):
-            area = os.path.basename(path)[len('demo_'):-len('.py')]
-            demo = importlib.import_module(f'{package}.demo_{area}')
-            getattr(demo, f'setup_demo_{area}')(config=config)
+def setup_sweep_records(config, version=SETUP_VERSION):
+    """Create the records of the sweep: another company with a hall and an
+    employee, and the sweep user"""
     with Transaction().start(config.database_name, 0) as transaction:
         _create_sweep_records()
         transaction.commit()
@@ -305,8 +261,8 @@ def hall_db():
     with timed("database: restored from the cache, or activated + demo"):
         try:
             activate_modules(
-                HALL_MODULES,
-                functools.partial(setup_integrity, sources=demo_sources()))
+                LEAF_MODULES, setup_full_demo, functools.partial(
+                    setup_sweep_records, version=SETUP_VERSION))
         except BaseException:
             drop_db()
             raise

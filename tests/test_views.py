@@ -18,6 +18,7 @@ import pathlib
 
 import pytest
 from lxml import etree
+from repository import leaf_modules
 
 from trytond.model import ModelView
 from trytond.pool import Pool
@@ -135,7 +136,9 @@ def check_views():
 @pytest.fixture(scope='module')
 def hall_database():
     drop_db()
-    activate_module(HALL_MODULES)
+    # The modules no other depends on activate them all, under the name of
+    # the modules' own test cases' cached database
+    activate_module(leaf_modules())
     yield
     drop_db()
 

@@ -13,7 +13,7 @@ import datetime as dt
 from proteus import Model
 from proteus.config import get_config
 
-from .tools import HALL_CODE
+from trytond.modules.hall_duties.tests.tools import HALL_CODE
 
 __all__ = ['setup_demo_deadline']
 
