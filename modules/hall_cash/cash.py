@@ -71,6 +71,13 @@ MAKE_UP_CAUSES = [
     ('waiver_not_applied', "Waiver Not Applied"),
     ('other', "Other"),
     ]
+# The colours of the balance (the colours of the client's "success",
+# "warning" and "danger"): 长款 amber, 短款 red
+BALANCE_COLORS = {
+    'balanced': '#5cb85c',
+    'over': '#f0ad4e',
+    'short': '#d9534f',
+    }
 
 
 class AmountCheckMixin:
@@ -346,6 +353,10 @@ class Settlement(
                 ], "Balance",
             help="Whether the counted is over or short of the payable."),
         'on_change_with_balance')
+    balance_color = fields.Function(fields.Char(
+            "Balance Colour",
+            help="The colour the form shows the balance in."),
+        'on_change_with_balance_color')
     make_up_amount = fields.Function(Monetary(
             "Made Up", currency='currency', digits='currency'),
         'get_amounts')
@@ -523,6 +534,10 @@ class Settlement(
             ('/tree', 'visual',
                 If(Eval('retained') & ~Eval('retention_approved_at'),
                     'danger', '')),
+            # 短款 red, 长款 amber
+            ('/tree/field[@name="difference"]', 'visual',
+                If(Eval('difference', 0) < 0, 'danger',
+                    If(Eval('difference', 0) > 0, 'warning', ''))),
             ]
 
     @classmethod
@@ -767,6 +782,10 @@ class Settlement(
         if difference is None or not difference:
             return 'balanced'
         return 'over' if difference > 0 else 'short'
+
+    @fields.depends(methods=['on_change_with_balance'])
+    def on_change_with_balance_color(self, name=None):
+        return BALANCE_COLORS[self.on_change_with_balance(name)]
 
     def _live_amount(name):
         @fields.depends(methods=['_get_live_amounts'])

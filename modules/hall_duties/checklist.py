@@ -307,6 +307,13 @@ class ChecklistLine(HallModelMixin, ModelSQL, ModelView):
     employee = fields.Function(
         fields.Many2One('company.employee', "Employee"),
         'on_change_with_employee')
+    post = fields.Function(
+        fields.Many2One('hall.post', "Post"), 'on_change_with_post')
+    # One each: what the graph of the posts' checklists adds up
+    line_count = fields.Function(fields.Integer("Tasks"), 'get_counts')
+    done_count = fields.Function(fields.Integer("Done"), 'get_counts')
+    overdue_count = fields.Function(
+        fields.Integer("Overdue"), 'get_counts')
 
     @classmethod
     def __setup__(cls):
@@ -337,6 +344,17 @@ class ChecklistLine(HallModelMixin, ModelSQL, ModelView):
     @fields.depends('checklist', '_parent_checklist.employee')
     def on_change_with_employee(self, name=None):
         return self.checklist.employee if self.checklist else None
+
+    @fields.depends('task', '_parent_task.post')
+    def on_change_with_post(self, name=None):
+        return self.task.post if self.task else None
+
+    def get_counts(self, name):
+        return int({
+                'line_count': True,
+                'done_count': self.done,
+                'overdue_count': self.overdue,
+                }[name])
 
     @classmethod
     def view_attributes(cls):
