@@ -7,7 +7,7 @@ from decimal import Decimal
 from sql.operators import Equal
 
 from trytond.i18n import gettext
-from trytond.model import Check, Exclude, ModelSQL, ModelView, Workflow, fields
+from trytond.model import Exclude, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.hall_duties.common import (
     HallModelMixin, acting_employee, in_hall_groups, is_own_employee)
@@ -15,11 +15,10 @@ from trytond.modules.hall_duties.hall import HallDocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
-from .cash import (
-    COUNT_MAX, DENOMINATIONS, CashTransferMixin, LockWaitMixin)
+from .common import (
+    DENOMINATIONS, CashCountMixin, CashTransferMixin, LockWaitMixin)
 from .exceptions import (
-    CashConfigurationError, HandoverError, RetentionError,
-    SettlementValidationError)
+    CashConfigurationError, HandoverError, RetentionError)
 
 # The notes of a bundle by the bank's rules
 BUNDLE = 100
@@ -408,27 +407,14 @@ class HandoverSettlement(HallModelMixin, ModelSQL):
             ]
 
 
-class HandoverCount(HallModelMixin, ModelSQL, ModelView):
+class HandoverCount(HallModelMixin, CashCountMixin, ModelSQL, ModelView):
     "The notes or coins of a denomination handed over"
     __name__ = 'hall.cash.handover.count'
-    # The notes and coins of one denomination a hall counts
-    _value_bounds = {'count': (0, COUNT_MAX)}
+    _count_document = 'handover'
 
     handover = fields.Many2One(
         'hall.cash.handover', "Handover", required=True,
         ondelete='CASCADE')
-    denomination = fields.Numeric(
-        "Denomination", digits=(16, 1), required=True,
-        states={
-            'readonly': Eval('id', -1) >= 0,
-            },
-        help="The value in yuan of the note or coin.")
-    count = fields.Integer(
-        "Count", required=True,
-        states={
-            'readonly': Eval('handover_state', 'draft') != 'draft',
-            },
-        help="The number of notes or coins handed over.")
     bundles = fields.Function(
         fields.Integer(
             "Bundles", help="The bundles of %s notes." % BUNDLE),
@@ -436,9 +422,6 @@ class HandoverCount(HallModelMixin, ModelSQL, ModelView):
     loose = fields.Function(
         fields.Integer("Loose", help="The notes out of a bundle."),
         'on_change_with_loose')
-    amount = fields.Function(Monetary(
-            "Amount", currency='currency', digits='currency'),
-        'on_change_with_amount')
     currency = fields.Function(
         fields.Many2One('currency.currency', "Currency"),
         'on_change_with_currency')
@@ -450,20 +433,10 @@ class HandoverCount(HallModelMixin, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('handover')
-        t = cls.__table__()
-        cls._sql_constraints += [
-            ('count_positive', Check(t, t.count >= 0),
-                'hall_cash.msg_count_positive'),
-            ('denomination_unique',
-                Exclude(t,
-                    (t.handover, Equal), (t.denomination, Equal)),
-                'hall_cash.msg_count_denomination_unique'),
-            ]
-        cls._order.insert(0, ('denomination', 'DESC'))
-
-    @classmethod
-    def default_count(cls):
-        return 0
+        cls.count.states = {
+            'readonly': Eval('handover_state', 'draft') != 'draft',
+            }
+        cls.count.help = "The number of notes or coins handed over."
 
     @fields.depends('count')
     def on_change_with_bundles(self, name=None):
@@ -474,11 +447,6 @@ class HandoverCount(HallModelMixin, ModelSQL, ModelView):
     def on_change_with_loose(self, name=None):
         if self.count is not None:
             return self.count % BUNDLE
-
-    @fields.depends('denomination', 'count')
-    def on_change_with_amount(self, name=None):
-        if self.denomination is not None and self.count is not None:
-            return self.denomination * self.count
 
     @fields.depends('handover', '_parent_handover.hall')
     def on_change_with_currency(self, name=None):
@@ -504,18 +472,3 @@ class HandoverCount(HallModelMixin, ModelSQL, ModelView):
                             'hall_cash.msg_handover_edit_draft',
                             handover=handover.rec_name))
             Handover.check_own({c.handover for c in counts})
-
-    @classmethod
-    def validate_fields(cls, counts, field_names):
-        super().validate_fields(counts, field_names)
-        for count in counts:
-            if 'count' in field_names and count.count < 0:
-                raise SettlementValidationError(gettext(
-                        'hall_cash.msg_count_positive'))
-            if ('denomination' in field_names
-                    and count.denomination not in DENOMINATIONS):
-                raise SettlementValidationError(gettext(
-                        'hall_cash.msg_count_denomination',
-                        denomination=count.denomination,
-                        denominations=', '.join(
-                            str(d) for d in DENOMINATIONS)))

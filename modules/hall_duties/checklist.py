@@ -12,7 +12,7 @@ from sql.operators import Equal
 from trytond.i18n import gettext
 from trytond.model import Exclude, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice
@@ -480,14 +480,3 @@ class ChecklistLine(HallModelMixin, ModelSQL, ModelView):
                     'done_at': None,
                     'done_by': None,
                     })
-
-
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.append(
-            ('hall.checklist|generate_checklists',
-                "Generate Hall Checklists"))

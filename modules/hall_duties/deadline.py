@@ -544,32 +544,6 @@ class DeadlineRecipient(HallDocumentMixin, ModelSQL, ModelView):
                         task=recipient.task.rec_name))
 
 
-class EmailTemplate(metaclass=PoolMeta):
-    __name__ = 'ir.email.template'
-
-    @classmethod
-    def email_models(cls):
-        return super().email_models() + ['hall.deadline.recipient']
-
-    @classmethod
-    def _get_address(cls, record):
-        pool = Pool()
-        Recipient = pool.get('hall.deadline.recipient')
-        address = super()._get_address(record)
-        if isinstance(record, Recipient):
-            address = cls._get_address(record.employee or record.user)
-        return address
-
-    @classmethod
-    def _get_language(cls, record):
-        pool = Pool()
-        Recipient = pool.get('hall.deadline.recipient')
-        language = super()._get_language(record)
-        if isinstance(record, Recipient):
-            language = cls._get_language(record.employee or record.user)
-        return language
-
-
 class NotificationEmail(metaclass=PoolMeta):
     """Set up again once this module's models are email models, as the
     recipient domains are computed at set-up from
@@ -613,13 +587,3 @@ class Roster(metaclass=PoolMeta):
 
 class DeadlineReminder(Report):
     __name__ = 'hall.deadline.reminder'
-
-
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.append(
-            ('hall.deadline|generate', "Generate Deadlines"))

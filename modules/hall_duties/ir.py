@@ -31,3 +31,42 @@ class ModelFieldAccess(metaclass=PoolMeta):
                         **Model.__names__(min(names))))
         return super().check(
             model_name, fields, mode=mode, raise_exception=raise_exception)
+
+
+class EmailTemplate(metaclass=PoolMeta):
+    __name__ = 'ir.email.template'
+
+    @classmethod
+    def email_models(cls):
+        return super().email_models() + ['hall.deadline.recipient']
+
+    @classmethod
+    def _get_address(cls, record):
+        pool = Pool()
+        Recipient = pool.get('hall.deadline.recipient')
+        address = super()._get_address(record)
+        if isinstance(record, Recipient):
+            address = cls._get_address(record.employee or record.user)
+        return address
+
+    @classmethod
+    def _get_language(cls, record):
+        pool = Pool()
+        Recipient = pool.get('hall.deadline.recipient')
+        language = super()._get_language(record)
+        if isinstance(record, Recipient):
+            language = cls._get_language(record.employee or record.user)
+        return language
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('hall.checklist|generate_checklists',
+                    "Generate Hall Checklists"),
+                ('hall.deadline|generate', "Generate Deadlines"),
+                ])

@@ -7,7 +7,7 @@ from decimal import Decimal
 from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
-from trytond.modules.hall_cash.cash import find_periods
+from trytond.modules.hall_cash.common import find_periods
 from trytond.modules.hall_cash.exceptions import CashConfigurationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction

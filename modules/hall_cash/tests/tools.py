@@ -25,6 +25,7 @@ from trytond.modules.hall_duties.tests.tools import (
     setup_boards, setup_demo as setup_demo_duties)
 from trytond.tests.tools import set_user
 
+from ..common import DENOMINATIONS
 from ..exceptions import SettlementShortWarning
 from .chart_zh import translate_chart
 
@@ -32,9 +33,6 @@ __all__ = [
     'BUSINESS_TYPES', 'DENOMINATIONS', 'CLERKS', 'close_count',
     'count_cash', 'create_settlement', 'publish_rota', 'setup_accounting',
     'setup_demo_cash', 'setup_demo_deposit']
-
-DENOMINATIONS = [
-    Decimal(d) for d in ['100', '50', '20', '10', '5', '1', '0.5', '0.1']]
 
 # The badges of the demo hall's front desk clerks
 CLERKS = ['1001', '1002']

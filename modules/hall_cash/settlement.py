@@ -1,6 +1,9 @@
 # This file is part of the hall_cash module.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+"""The clerk's settlement (结帐单): its fees, waivers, counts, non-cash
+takings and invoice checks, the make-ups of a short, the import of the
+billing system's day report and the printed settlement."""
 import csv
 import datetime
 import io
@@ -8,9 +11,8 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from sql import For, Literal, Null
-from sql.aggregate import Count, Min, Sum
-from sql.conditionals import Coalesce
+from sql import Null
+from sql.aggregate import Sum
 from sql.operators import Equal
 
 from trytond import backend
@@ -29,17 +31,14 @@ from trytond.tools import grouped_slice, reduce_ids, sqlite_apply_types
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .common import (
+    DENOMINATIONS, AmountCheckMixin, CashCountMixin, LockWaitMixin,
+    find_periods)
 from .exceptions import (
     CashConfigurationError, ImportFeesError, MakeUpError, OverError,
     RetentionError, SettlementConfirmedError, SettlementRotaError,
     SettlementRotaWarning, SettlementShortWarning, SettlementStateError,
     SettlementValidationError, ShortageError, WaiverApprovalError)
-
-# The notes and coins counted at the counter, in yuan
-DENOMINATIONS = [
-    Decimal(d) for d in ['100', '50', '20', '10', '5', '1', '0.5', '0.1']]
-# The most notes or coins of a denomination counted at once
-COUNT_MAX = 100000
 
 STATES = [
     ('draft', "Draft"),
@@ -78,127 +77,6 @@ BALANCE_COLORS = {
     'over': '#f0ad4e',
     'short': '#d9534f',
     }
-
-
-class AmountCheckMixin:
-    """Refuse negative amounts
-
-    The SQL checks of the amounts are not enforced by SQLite, which stores
-    decimals as text, so they are checked here too with the same message."""
-    __slots__ = ()
-    # field name: (message id, strictly positive)
-    _amount_checks = {}
-
-    @classmethod
-    def validate_fields(cls, records, field_names):
-        super().validate_fields(records, field_names)
-        for name, (message, strict) in cls._amount_checks.items():
-            if name not in field_names:
-                continue
-            for record in records:
-                value = getattr(record, name)
-                if value is not None and (
-                        value < 0 or (strict and not value)):
-                    raise SettlementValidationError(gettext(message))
-
-
-class LockWaitMixin:
-    "Lock records waiting for the transaction holding them"
-    __slots__ = ()
-
-    @classmethod
-    def lock_wait(cls, records):
-        """Lock the records, waiting for the transaction holding them
-
-        Model.lock() takes the locks when the call is run again and gives
-        up after a fraction of a second: a second user would get a database
-        error.  Once the lock is obtained, a record changed in the meantime
-        makes the call run again and read it afresh."""
-        transaction = Transaction()
-        if not transaction.database.has_select_for():
-            cls.lock(records)
-            return
-        cursor = transaction.connection.cursor()
-        table = cls.__table__()
-        for sub_ids in grouped_slice(
-                sorted(map(int, records)), backend.MAX_QUERY_PARAMS):
-            cursor.execute(*table.select(
-                    Literal(1),
-                    where=reduce_ids(table.id, sub_ids),
-                    order_by=[table.id],
-                    for_=For('UPDATE')))
-
-
-def find_periods(records):
-    """Return the open standard period of each record, found by its company
-    and date; refuse a record whose date has none"""
-    pool = Pool()
-    Period = pool.get('account.period')
-    Lang = pool.get('ir.lang')
-    if not records:
-        return {}
-    dates = [r.date for r in records]
-    periods = Period.search([
-            ('company', 'in', list({r.company.id for r in records})),
-            ('start_date', '<=', max(dates)),
-            ('end_date', '>=', min(dates)),
-            ('type', '=', 'standard'),
-            ('state', '=', 'open'),
-            ])
-    result = {}
-    for record in records:
-        for period in periods:
-            if (period.company == record.company
-                    and period.start_date <= record.date <= period.end_date):
-                result[record] = period
-                break
-        else:
-            raise CashConfigurationError(gettext(
-                    'hall_cash.msg_no_period',
-                    document=record.rec_name,
-                    date=Lang.get().strftime(record.date)))
-    return result
-
-
-class CashTransferMixin:
-    "A document moving its cash from one account to another"
-    __slots__ = ()
-
-    def get_transfer(self, configuration):
-        """Return the journal, the account debited, the account credited
-        and the amount of the move; refuse when an account is missing"""
-        raise NotImplementedError
-
-    @classmethod
-    def get_transfer_moves(cls, records):
-        "Return the move of each record with cash, on its date"
-        pool = Pool()
-        Configuration = pool.get('hall.cash.configuration')
-        Move = pool.get('account.move')
-        Line = pool.get('account.move.line')
-        configuration = Configuration(1)
-        transfers = {}
-        for record in records:
-            transfer = record.get_transfer(configuration)
-            if transfer[-1]:
-                transfers[record] = transfer
-        periods = find_periods(list(transfers))
-        moves = {}
-        for record, (journal, debit, credit, amount) in transfers.items():
-            moves[record] = Move(
-                company=record.company,
-                journal=journal,
-                period=periods[record],
-                date=record.date,
-                origin=record,
-                description=record.rec_name,
-                lines=[
-                    Line(account=debit, debit=amount, credit=0,
-                        description=record.rec_name),
-                    Line(account=credit, debit=0, credit=amount,
-                        description=record.rec_name),
-                    ])
-        return moves
 
 
 class BusinessType(HallModelMixin, DeactivableMixin, ModelSQL, ModelView):
@@ -1638,24 +1516,12 @@ class SettlementWaiver(
 
 
 class SettlementCount(
-        HallModelMixin, SettlementLineMixin, ModelSQL, ModelView):
+        HallModelMixin, CashCountMixin, SettlementLineMixin, ModelSQL,
+        ModelView):
     __name__ = 'hall.cash.settlement.count'
-    # The notes and coins of one denomination a hall counts
-    _value_bounds = {'count': (0, COUNT_MAX)}
+    _count_document = 'settlement'
 
     settlement = _settlement_field()
-    denomination = fields.Numeric(
-        "Denomination", digits=(16, 1), required=True,
-        states={
-            'readonly': Eval('id', -1) >= 0,
-            },
-        help="The value in yuan of the note or coin.")
-    count = fields.Integer(
-        "Count", required=True, states=_line_states(['draft']),
-        help="The number of notes or coins counted.")
-    amount = fields.Function(Monetary(
-            "Amount", currency='currency', digits='currency'),
-        'on_change_with_amount')
     currency = fields.Function(
         fields.Many2One('currency.currency', "Currency"),
         'on_change_with_currency')
@@ -1666,37 +1532,8 @@ class SettlementCount(
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints += [
-            ('count_positive', Check(t, t.count >= 0),
-                'hall_cash.msg_count_positive'),
-            ('denomination_unique',
-                Exclude(t,
-                    (t.settlement, Equal), (t.denomination, Equal)),
-                'hall_cash.msg_count_denomination_unique'),
-            ]
-        cls._order.insert(0, ('denomination', 'DESC'))
-
-    @classmethod
-    def default_count(cls):
-        return 0
-
-    @fields.depends('denomination', 'count')
-    def on_change_with_amount(self, name=None):
-        if self.denomination is not None and self.count is not None:
-            return self.denomination * self.count
-
-    @classmethod
-    def validate_fields(cls, counts, field_names):
-        super().validate_fields(counts, field_names)
-        if 'denomination' in field_names:
-            for count in counts:
-                if count.denomination not in DENOMINATIONS:
-                    raise SettlementValidationError(gettext(
-                            'hall_cash.msg_count_denomination',
-                            denomination=count.denomination,
-                            denominations=', '.join(
-                                str(d) for d in DENOMINATIONS)))
+        cls.count.states = _line_states(['draft'])
+        cls.count.help = "The number of notes or coins counted."
 
 
 class SettlementNonCash(
@@ -2004,85 +1841,6 @@ class MakeUp(
                 'late_accepted_by': acting_employee(),
                 'late_accepted_at': datetime.datetime.now(),
                 })
-
-
-class DayReport(ModelSQL, ModelView):
-    "The confirmed settlements of a hall summed per day (营业日报表)"
-    __name__ = 'hall.cash.day_report'
-
-    company = fields.Many2One('company.company', "Company")
-    hall = fields.Many2One('hall.hall', "Hall")
-    date = fields.Date("Date")
-    settlements = fields.Integer("Settlements")
-    fee_amount = Monetary(
-        "Business Fees", currency='currency', digits='currency')
-    card_sales = Monetary(
-        "Card Sales", currency='currency', digits='currency')
-    receivable = Monetary(
-        "Receivable", currency='currency', digits='currency')
-    waiver_amount = Monetary(
-        "Approved Waivers", currency='currency', digits='currency')
-    payable = Monetary(
-        "Payable", currency='currency', digits='currency')
-    takings = Monetary(
-        "Takings", currency='currency', digits='currency',
-        help="The cash and non-cash handed over, make-ups included.")
-    over_amount = Monetary(
-        "Over", currency='currency', digits='currency',
-        help="The over registered with the quality post.")
-    currency = fields.Function(fields.Many2One(
-            'currency.currency', "Currency"),
-        'on_change_with_currency')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [
-            ('date', 'DESC'),
-            ('hall', 'ASC'),
-            ('id', 'DESC'),
-            ]
-
-    @classmethod
-    def table_query(cls):
-        pool = Pool()
-        Settlement = pool.get('hall.cash.settlement')
-        settlement = Settlement.__table__()
-        queries = Settlement._amount_queries()
-        query = settlement
-        totals = {}
-        for kind, (table, amount, where) in queries.items():
-            total = table.select(
-                table.settlement.as_('settlement'),
-                Sum(amount).as_('amount'),
-                where=where,
-                group_by=[table.settlement])
-            query = query.join(
-                total, 'LEFT', condition=total.settlement == settlement.id)
-            totals[kind] = Coalesce(total.amount, 0)
-        fee_amount = Sum(totals['fee'])
-        card_sales = Sum(settlement.card_sales)
-        waiver_amount = Sum(totals['waiver'])
-        return query.select(
-            Min(settlement.id).as_('id'),
-            settlement.company.as_('company'),
-            settlement.hall.as_('hall'),
-            settlement.date.as_('date'),
-            Count(settlement.id).as_('settlements'),
-            fee_amount.as_('fee_amount'),
-            card_sales.as_('card_sales'),
-            (fee_amount + card_sales).as_('receivable'),
-            waiver_amount.as_('waiver_amount'),
-            (fee_amount + card_sales - waiver_amount).as_('payable'),
-            Sum(totals['cash'] + totals['non_cash'] + totals['make_up']
-                ).as_('takings'),
-            Sum(Coalesce(settlement.over_amount, 0)).as_('over_amount'),
-            where=settlement.state.in_(CLOSED_STATES),
-            group_by=[settlement.company, settlement.hall, settlement.date])
-
-    @fields.depends('company')
-    def on_change_with_currency(self, name=None):
-        return self.company.currency if self.company else None
 
 
 class ImportFeesStart(ModelView):
