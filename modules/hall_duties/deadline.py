@@ -21,8 +21,6 @@ from .common import in_hall_groups
 from .exceptions import DeadlineDoneError, DeadlineValidationError
 from .hall import HallDocumentMixin
 
-# The rota of a week is due on the Friday before its Monday
-ROTA_WEEK_DELAY = 3
 # How many values a query takes in its 'in' clauses
 IN_MAX = backend.MAX_QUERY_PARAMS // 3
 
@@ -560,7 +558,9 @@ class Roster(metaclass=PoolMeta):
         handed in for it"""
         result = {}
         keys = list(keys)
-        weeks = {k: k[1] + dt.timedelta(days=ROTA_WEEK_DELAY) for k in keys}
+        # The week of a rota due on a date: the next Monday
+        weeks = {
+            k: k[1] + dt.timedelta(days=7 - k[1].weekday()) for k in keys}
         for sub_keys in grouped_slice(keys, IN_MAX):
             sub_keys = list(sub_keys)
             rosters = cls.search([

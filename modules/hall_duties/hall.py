@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .common import HallModelMixin
+from .task import WEEKDAYS
 
 POST_KINDS = [
     ('front', "Front"),
@@ -38,6 +39,10 @@ class Hall(HallModelMixin, DeactivableMixin, ModelSQL, ModelView):
     staff = fields.One2Many(
         'company.employee', 'hall', "Staff",
         domain=[('company', '=', Eval('company', -1))])
+    working_days = fields.MultiSelection(
+        WEEKDAYS, "Working Days", sort=False,
+        help="The days of the week the hall opens: the pre-shift meeting "
+        "is held on each of them.")
 
     @classmethod
     def __setup__(cls):
@@ -52,6 +57,15 @@ class Hall(HallModelMixin, DeactivableMixin, ModelSQL, ModelView):
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
+
+    @classmethod
+    def default_working_days(cls):
+        "Every day: the halls open at weekends too"
+        return [d for d, _ in WEEKDAYS]
+
+    def is_working_day(self, date):
+        "Tell whether the hall opens on the date"
+        return str(date.weekday()) in (self.working_days or ())
 
     def get_rec_name(self, name):
         return f'[{self.code}] {self.name}'

@@ -49,7 +49,9 @@ COVERS = {
     'afternoon': [{'afternoon'}, {'full'}],
     'full': [{'full'}, {'morning', 'afternoon'}],
     }
-# The rota of a week is due on Friday of the week before
+# The rota of a week is due on the day of the week before its hall's rota
+# task falls on (hall.task proved by a hall.roster); for a hall without
+# one, the manual's Friday
 DUE_WEEKDAY = 4
 
 
@@ -70,8 +72,10 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     week_end = fields.Function(
         fields.Date("Week End"), 'on_change_with_week_end')
     due_date = fields.Function(
-        fields.Date("Due Date", help="The Friday before the week."),
-        'on_change_with_due_date')
+        fields.Date(
+            "Due Date",
+            help="The day before the week the hall's rota task falls on."),
+        'get_due_date')
     lines = fields.One2Many(
         'hall.roster.line', 'roster', "Lines", states=_states,
         domain=[
@@ -136,11 +140,32 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         if self.week:
             return self.week + dt.timedelta(days=6)
 
-    @fields.depends('week')
+    @classmethod
+    def get_due_date(cls, rosters, name):
+        pool = Pool()
+        Task = pool.get('hall.task')
+        tasks = Task.deadline_tasks({r.hall for r in rosters}, cls.__name__)
+        return {r.id: r._due_date(tasks.get(r.hall.id)) for r in rosters}
+
+    @fields.depends('week', 'hall')
     def on_change_with_due_date(self, name=None):
-        if self.week:
-            return self.week - dt.timedelta(
-                days=self.week.weekday() + 7 - DUE_WEEKDAY)
+        pool = Pool()
+        Task = pool.get('hall.task')
+        if self.hall:
+            task = Task.deadline_tasks([self.hall], self.__name__)[
+                self.hall.id]
+            return self._due_date(task)
+
+    def _due_date(self, task):
+        "The due date of the rota: the last day of the task before the week"
+        if not self.week:
+            return
+        monday = self.week - dt.timedelta(days=self.week.weekday())
+        date = None
+        if task:
+            date = task.first_occurrence(
+                monday - dt.timedelta(days=7), monday - dt.timedelta(days=1))
+        return date or monday - dt.timedelta(days=7 - DUE_WEEKDAY)
 
     def get_rec_name(self, name):
         return f'{self.hall.rec_name} {self.week}'

@@ -2,6 +2,7 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 import calendar
+import datetime as dt
 from collections import defaultdict
 
 from sql.operators import Equal
@@ -10,7 +11,7 @@ from trytond.model import (
     DeactivableMixin, Exclude, ModelSQL, ModelView, fields, sequence_ordered)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .common import HallModelMixin
 
@@ -172,3 +173,26 @@ class Task(
             chosen.extend(hall_tasks.values())
             result[hall.id] = [t for t in chosen if t.active]
         return result
+
+    @classmethod
+    def deadline_tasks(cls, halls, document):
+        """Return a dictionary of hall id to the hall's active deadline task
+        proved by a record of the document model, or None
+
+        The tasks say when a document is due to whoever reads the
+        document: they are read without the user's access rights."""
+        with without_check_access():
+            return {
+                hall_id: next((
+                        t for t in tasks
+                        if t.kind == 'deadline' and t.document == document),
+                    None)
+                for hall_id, tasks in cls.tasks_of_halls(halls).items()}
+
+    def first_occurrence(self, start, end):
+        "Return the first date from start to end the task falls on, or None"
+        date = start
+        while date <= end:
+            if self.occurs_on(date):
+                return date
+            date += dt.timedelta(days=1)

@@ -22,7 +22,9 @@ from .common import HallModelMixin, in_hall_groups
 from .exceptions import TrainingSubmitError, TrainingValidationError
 from .hall import HallDocumentMixin
 
-# The training plan of a month is due on this day of the month
+# The training plan of a month is due on the day of the month its hall's
+# training plan task falls on (hall.task proved by a hall.training); for a
+# hall without one, the manual's 5th
 DUE_DAY = 5
 KINDS = [
     ('pre_shift', "Pre-shift Meeting"),
@@ -72,8 +74,11 @@ class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     month_end = fields.Function(
         fields.Date("Month End"), 'on_change_with_month_end')
     due_date = fields.Function(
-        fields.Date("Due Date", help="The 5th of the month."),
-        'on_change_with_due_date')
+        fields.Date(
+            "Due Date",
+            help="The day of the month the hall's training plan task falls "
+            "on."),
+        'get_due_date')
     sessions = fields.One2Many(
         'hall.training.session', 'plan', "Sessions",
         domain=[
@@ -147,10 +152,31 @@ class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
             last = calendar.monthrange(self.month.year, self.month.month)[1]
             return self.month.replace(day=last)
 
-    @fields.depends('month')
+    @classmethod
+    def get_due_date(cls, plans, name):
+        pool = Pool()
+        Task = pool.get('hall.task')
+        tasks = Task.deadline_tasks({p.hall for p in plans}, cls.__name__)
+        return {p.id: p._due_date(tasks.get(p.hall.id)) for p in plans}
+
+    @fields.depends('month', 'hall', methods=['on_change_with_month_end'])
     def on_change_with_due_date(self, name=None):
-        if self.month:
-            return self.month.replace(day=DUE_DAY)
+        pool = Pool()
+        Task = pool.get('hall.task')
+        if self.hall:
+            self.month_end = self.on_change_with_month_end()
+            task = Task.deadline_tasks([self.hall], self.__name__)[
+                self.hall.id]
+            return self._due_date(task)
+
+    def _due_date(self, task):
+        "The due date of the plan: the first day of the task in the month"
+        if not self.month:
+            return
+        date = None
+        if task:
+            date = task.first_occurrence(self.month, self.month_end)
+        return date or self.month.replace(day=DUE_DAY)
 
     def get_rec_name(self, name):
         month = self.month.strftime('%Y-%m') if self.month else ''
@@ -195,11 +221,6 @@ class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         default.setdefault('late', False)
         default.setdefault('sessions', None)
         return super().copy(plans, default=default)
-
-    @classmethod
-    def is_working_day(cls, hall, date):
-        "Tell whether the date is a working day of the hall"
-        return date.weekday() < 5
 
     def month_dates(self):
         "Yield every date of the month"
@@ -276,7 +297,7 @@ class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
             hall_tasks = tasks.get(plan.hall.id, {})
             trainer = plan.hall.director
             for date in plan.month_dates():
-                if not cls.is_working_day(plan.hall, date):
+                if not plan.hall.is_working_day(date):
                     continue
                 for kind, _ in SESSION_TASKS:
                     task = hall_tasks.get(kind)

@@ -368,12 +368,15 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
         Session = pool.get('hall.training.session')
         Attendance = pool.get('hall.training.attendance')
         Employee = pool.get('company.employee')
+        Hall = pool.get('hall.hall')
         company = create_company()
         with set_company(company):
             hall, (director, clerk, leaver) = self._hall_with_staff(
                 company, ["Director", "Clerk", "Leaver"])
-            # The leaver quits on the 15th of April 2026
+            # The leaver quits on the 15th of April 2026; the hall opens
+            # Monday to Friday
             Employee.write([leaver], {'end_date': dt.date(2026, 4, 15)})
+            Hall.write([hall], {'working_days': ['0', '1', '2', '3', '4']})
             plan, = Training.create([{
                         'hall': hall.id,
                         'month': dt.date(2026, 4, 1),
