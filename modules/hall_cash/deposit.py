@@ -9,11 +9,12 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.company import CompanyReport
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.hall_duties.common import acting_employee
+from trytond.modules.hall_duties.common import (
+    acting_employee, users_to_employees)
 from trytond.modules.hall_duties.hall import HallDocumentMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 from .common import DENOMINATIONS, CashTransferMixin, LockWaitMixin
 from .exceptions import CashConfigurationError, DepositError
@@ -89,7 +90,7 @@ class Deposit(
         'account.statement.line', "Statement Line", readonly=True,
         help="The bank statement line confirming the deposit.")
     confirmed_by = fields.Many2One(
-        'res.user', "Confirmed By", readonly=True)
+        'company.employee', "Confirmed By", readonly=True)
     confirmed_at = fields.DateTime("Confirmed At", readonly=True)
     state = fields.Selection(
         STATES, "State", readonly=True, required=True, sort=False)
@@ -123,6 +124,12 @@ class Deposit(
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        # Migration from 8.0.1: who confirmed is an employee
+        users_to_employees(cls, module, ['confirmed_by'])
+        super().__register__(module)
 
     @classmethod
     def default_depositor(cls):
@@ -400,10 +407,10 @@ class Deposit(
             deposit.statement_line = line
         MoveLine.reconcile(*to_reconcile)
         deposits = [deposits[i] for i in seen]
-        user = Transaction().user
+        employee = acting_employee()
         now = datetime.datetime.now()
         for deposit in deposits:
-            deposit.confirmed_by = user
+            deposit.confirmed_by = employee
             deposit.confirmed_at = now
         cls.save(deposits)
         cls._confirm(deposits)

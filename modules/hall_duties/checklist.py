@@ -19,7 +19,8 @@ from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
-from .common import HallModelMixin, is_own_employee
+from .common import (
+    HallModelMixin, acting_employee, is_own_employee, users_to_employees)
 from .exceptions import ChecklistTickError
 from .hall import HallDocumentMixin
 
@@ -296,7 +297,7 @@ class ChecklistLine(HallModelMixin, ModelSQL, ModelView):
     done = fields.Boolean("Done", readonly=True)
     done_at = fields.DateTime("Done at", readonly=True)
     done_by = fields.Many2One(
-        'res.user', "Done by", readonly=True, ondelete='RESTRICT')
+        'company.employee', "Done by", readonly=True, ondelete='RESTRICT')
     overdue = fields.Function(
         fields.Boolean(
             "Overdue",
@@ -332,6 +333,12 @@ class ChecklistLine(HallModelMixin, ModelSQL, ModelView):
                     'depends': ['done'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        # Migration from 8.0.1: who did it is an employee
+        users_to_employees(cls, module, ['done_by'])
+        super().__register__(module)
 
     @classmethod
     def default_done(cls):
@@ -466,7 +473,7 @@ class ChecklistLine(HallModelMixin, ModelSQL, ModelView):
             cls.write(to_do, {
                     'done': True,
                     'done_at': dt.datetime.now(),
-                    'done_by': Transaction().user or None,
+                    'done_by': acting_employee(),
                     })
 
     @classmethod

@@ -9,6 +9,9 @@ import math
 import re
 from decimal import Decimal
 
+from sql import Column, Null, Table
+
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import (
@@ -44,6 +47,42 @@ def acting_employee():
         return employee
     elif employees:
         return employees[0]
+
+
+def users_to_employees(Model, module, names):
+    """Migrate the many-to-one fields of Model named from users to employees
+
+    From 8.0.2, who did something is the employee who acted, no longer the
+    user: each user stored becomes the employee the user acts as
+    (``res_user.employee``), or none.  Call it in ``__register__`` before
+    the table is updated: the model's fields still pointing to res.user in
+    ``ir_model_field`` are the ones migrated."""
+    transaction = Transaction()
+    cursor = transaction.connection.cursor()
+    TableHandler = backend.TableHandler
+    if not TableHandler.table_exist(Model._table):
+        return
+    field = Table('ir_model_field')
+    cursor.execute(*field.select(field.name,
+            where=(field.model == Model.__name__)
+            & field.name.in_(list(names))
+            & (field.relation == 'res.user')))
+    old = [n for n, in cursor]
+    if not old:
+        return
+    table_h = Model.__table_handler__(module)
+    table = Model.__table__()
+    user = Table('res_user')
+    for name in old:
+        if not table_h.column_exist(name):
+            continue
+        # The foreign key to res_user goes; the update adds the new one
+        table_h.drop_fk(name)
+        column = Column(table, name)
+        cursor.execute(*table.update(
+                [column],
+                [user.select(user.employee, where=user.id == column)],
+                where=column != Null))
 
 
 def in_hall_groups(*names):

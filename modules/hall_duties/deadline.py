@@ -17,7 +17,7 @@ from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
-from .common import in_hall_groups
+from .common import acting_employee, in_hall_groups, users_to_employees
 from .exceptions import DeadlineDoneError, DeadlineValidationError
 from .hall import HallDocumentMixin
 
@@ -72,7 +72,8 @@ class Deadline(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     overdue = fields.Function(
         fields.Boolean("Overdue", help="Still open after its due time."),
         'get_overdue', searcher='search_overdue')
-    done_by = fields.Many2One('res.user', "Done by", readonly=True)
+    done_by = fields.Many2One(
+        'company.employee', "Done by", readonly=True)
     done_at = fields.DateTime("Done at", readonly=True)
     state = fields.Selection([
             ('open', "Open"),
@@ -108,6 +109,12 @@ class Deadline(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        # Migration from 8.0.1: who did it is an employee
+        users_to_employees(cls, module, ['done_by'])
+        super().__register__(module)
 
     @classmethod
     def default_state(cls):
@@ -309,7 +316,7 @@ class Deadline(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     def done(cls, deadlines):
         cls.check_responsible(deadlines)
         cls.write(deadlines, {
-                'done_by': Transaction().user,
+                'done_by': acting_employee(),
                 'done_at': dt.datetime.now(),
                 })
 
@@ -338,7 +345,7 @@ class Deadline(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                         ('due_date', 'in', list({k[2] for k in sub_keys})),
                         ]))
         now = dt.datetime.now()
-        user = Transaction().user
+        employee = acting_employee()
         to_write = []
         proved = []
         for deadline in deadlines:
@@ -349,7 +356,7 @@ class Deadline(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                 to_write.extend([[deadline], {
                             'document': str(document),
                             'state': 'done',
-                            'done_by': user,
+                            'done_by': employee,
                             'done_at': now,
                             }])
                 proved.append(deadline)

@@ -11,7 +11,8 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .common import (
-    HallModelMixin, acting_employee, in_hall_groups, is_own_employee)
+    HallModelMixin, acting_employee, in_hall_groups, is_own_employee,
+    users_to_employees)
 from .exceptions import HandoverError
 from .hall import HallDocumentMixin
 from .roster import SHIFTS
@@ -64,10 +65,11 @@ class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
             "Addressed to Me",
             help="Handed over to an employee you act as."),
         'get_addressed_to_me', searcher='search_addressed_to_me')
-    handed_by = fields.Many2One('res.user', "Handed by", readonly=True)
+    handed_by = fields.Many2One(
+        'company.employee', "Handed by", readonly=True)
     handed_at = fields.DateTime("Handed at", readonly=True)
     acknowledged_by = fields.Many2One(
-        'res.user', "Acknowledged by", readonly=True)
+        'company.employee', "Acknowledged by", readonly=True)
     acknowledged_at = fields.DateTime("Acknowledged at", readonly=True)
     state = fields.Selection([
             ('draft', "Draft"),
@@ -95,6 +97,12 @@ class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        # Migration from 8.0.1: who did it is an employee
+        users_to_employees(cls, module, ['handed_by', 'acknowledged_by'])
+        super().__register__(module)
 
     @classmethod
     def default_state(cls):
@@ -255,7 +263,7 @@ class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                             handover=handover.rec_name,
                             employee=handover.from_employee.rec_name))
         cls.write(handovers, {
-                'handed_by': Transaction().user,
+                'handed_by': acting_employee(),
                 'handed_at': dt.datetime.now(),
                 })
         cls.notify(handovers)
@@ -302,7 +310,7 @@ class Handover(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                             handover=handover.rec_name,
                             employee=handover.to_employee.rec_name))
         cls.write(handovers, {
-                'acknowledged_by': transaction.user,
+                'acknowledged_by': acting_employee(),
                 'acknowledged_at': dt.datetime.now(),
                 })
 

@@ -16,7 +16,7 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
-from .common import HallModelMixin
+from .common import HallModelMixin, acting_employee, users_to_employees
 from .exceptions import NoticeReadError
 from .hall import HallDocumentMixin
 
@@ -71,7 +71,8 @@ class Notice(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     valid = fields.Function(
         fields.Boolean("Valid", help="The notice applies today."),
         'get_valid', searcher='search_valid')
-    posted_by = fields.Many2One('res.user', "Posted by", readonly=True)
+    posted_by = fields.Many2One(
+        'company.employee', "Posted by", readonly=True)
     posted_at = fields.DateTime("Posted at", readonly=True)
     reads = fields.One2Many(
         'hall.notice.read', 'notice', "Read Confirmations", readonly=True)
@@ -116,6 +117,12 @@ class Notice(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        # Migration from 8.0.1: who did it is an employee
+        users_to_employees(cls, module, ['posted_by'])
+        super().__register__(module)
 
     @classmethod
     def default_state(cls):
@@ -332,7 +339,7 @@ class Notice(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('posted')
     def post(cls, notices):
         cls.write(notices, {
-                'posted_by': Transaction().user,
+                'posted_by': acting_employee(),
                 'posted_at': dt.datetime.now(),
                 })
         cls.notify(notices)

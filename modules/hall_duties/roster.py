@@ -14,9 +14,9 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
-from trytond.transaction import Transaction
 
-from .common import HallModelMixin, in_hall_groups
+from .common import (
+    HallModelMixin, acting_employee, in_hall_groups, users_to_employees)
 from .exceptions import RosterPublishError, RosterValidationError
 from .hall import HallDocumentMixin
 
@@ -83,7 +83,7 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
             ('date', '<=', Eval('week_end', None)),
             ])
     published_by = fields.Many2One(
-        'res.user', "Published by", readonly=True)
+        'company.employee', "Published by", readonly=True)
     published_at = fields.DateTime("Published at", readonly=True)
     late = fields.Boolean(
         "Late", readonly=True,
@@ -119,6 +119,12 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        # Migration from 8.0.1: who did it is an employee
+        users_to_employees(cls, module, ['published_by'])
+        super().__register__(module)
 
     @classmethod
     def default_state(cls):
@@ -219,14 +225,14 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                     roster=late[0].rec_name,
                     due_date=late[0].due_date))
         now = dt.datetime.now()
-        user = Transaction().user
+        employee = acting_employee()
         to_write = []
         for is_late, records in [
                 (True, late),
                 (False, [r for r in rosters if r not in late])]:
             if records:
                 to_write.extend([records, {
-                            'published_by': user,
+                            'published_by': employee,
                             'published_at': now,
                             'late': is_late,
                             }])

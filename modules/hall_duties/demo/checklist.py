@@ -49,7 +49,6 @@ def _setup(transaction):
     Date = pool.get('ir.date')
     Hall = pool.get('hall.hall')
     Employee = pool.get('company.employee')
-    User = pool.get('res.user')
     Roster = pool.get('hall.roster')
     RosterLine = pool.get('hall.roster.line')
     Checklist = pool.get('hall.checklist')
@@ -62,12 +61,6 @@ def _setup(transaction):
                 ('badge', 'in', badges),
                 ('hall', '=', hall.id),
                 ])}
-    users = {}
-    for user in User.search([('employees', 'in', [
-                        e.id for e in employees.values()])]):
-        for employee in user.employees:
-            users.setdefault(employee.id, user)
-
     today = Date.today()
     dates = [today - dt.timedelta(days=i) for i in range(3, -1, -1)]
     weeks = sorted({d - dt.timedelta(days=d.weekday()) for d in dates})
@@ -143,11 +136,10 @@ def _setup(transaction):
         if timezone:
             done_at = (done_at.replace(tzinfo=timezone)
                 .astimezone(dt.timezone.utc).replace(tzinfo=None))
-        user = users.get(line.checklist.employee.id)
         to_write.extend([[line], {
                     'done': True,
                     'done_at': done_at,
-                    'done_by': user.id if user else None,
+                    'done_by': line.checklist.employee.id,
                     }])
     if to_write:
         Line.write(*to_write)

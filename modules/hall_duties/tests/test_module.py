@@ -723,7 +723,7 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
                 Deadline.done([Deadline(deadline.id)])
                 deadline = Deadline(deadline.id)
                 self.assertEqual(deadline.state, 'done')
-                self.assertEqual(deadline.done_by, user)
+                self.assertEqual(deadline.done_by, user.employee)
                 self.assertTrue(deadline.done_at)
 
         with Transaction().set_user(director.id), \
@@ -1007,7 +1007,7 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
 
         line = Line(clerk_list.lines[0].id)
         self.assertTrue(line.done)
-        self.assertEqual(line.done_by, clerk_user)
+        self.assertEqual(line.done_by, clerk_user.employee)
         self.assertTrue(line.done_at)
         self.assertEqual(line.note, "Queue machine slow")
 
@@ -1156,7 +1156,7 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
                     [handover])
                 Handover.acknowledge([handover])
             self.assertEqual(handover.state, 'acknowledged')
-            self.assertEqual(handover.acknowledged_by, receiver_user)
+            self.assertEqual(handover.acknowledged_by, receiver)
             with self.assertRaises(AccessError):
                 Handover.write([handover], {'notes': "Changed"})
 
