@@ -704,16 +704,24 @@ class Settlement(
             cls.check_waivers(settlements)
 
     @classmethod
-    def check_waivers(cls, settlements):
-        "Refuse waivers, approved or not, above the receivable"
+    def check_waivers(cls, settlements, amounts=None):
+        """Refuse waivers, approved or not, above the receivable
+
+        The amounts of the confirmation may be given once every waiver is
+        known to be approved: the approved waivers are then all of them."""
         pool = Pool()
         Lang = pool.get('ir.lang')
-        totals = cls.get_totals(settlements, ['fee', 'any_waiver'])
+        if amounts is None:
+            totals = cls.get_totals(settlements, ['fee', 'any_waiver'])
         for settlement in settlements:
             round_ = settlement.company.currency.round
-            receivable = round_(
-                totals['fee'][settlement.id] + settlement.card_sales)
-            waivers = round_(totals['any_waiver'][settlement.id])
+            if amounts is None:
+                receivable = round_(
+                    totals['fee'][settlement.id] + settlement.card_sales)
+                waivers = round_(totals['any_waiver'][settlement.id])
+            else:
+                waivers = amounts['waiver_amount'][settlement.id]
+                receivable = amounts['payable'][settlement.id] + waivers
             if waivers > receivable:
                 lang = Lang.get()
                 raise SettlementValidationError(gettext(
@@ -1072,8 +1080,10 @@ class Settlement(
         pool = Pool()
         Move = pool.get('account.move')
         amounts = cls.get_amounts(settlements, cls._confirm_amounts)
-        cls.check_waivers(settlements)
+        # check_confirm refuses a waiver not approved: the approved waivers
+        # of the amounts are then all the waivers
         cls.check_confirm(settlements, amounts=amounts)
+        cls.check_waivers(settlements, amounts=amounts)
         moves = cls.get_moves(settlements, amounts=amounts)
         Move.save(list(moves.values()))
         Move.post(list(moves.values()))
