@@ -11,7 +11,8 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from sql import Null
+from sql import Column, Null
+from sql.functions import CurrentTimestamp
 from sql.aggregate import Sum
 from sql.operators import Equal
 
@@ -28,7 +29,7 @@ from trytond.modules.hall_duties.roster import COVERS, SHIFTS
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids, sqlite_apply_types
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .common import (
@@ -1402,6 +1403,60 @@ class SettlementFee(
         if self.settlement:
             return self.settlement.company
 
+    @classmethod
+    def create_imported(cls, settlement, rows):
+        """Create the fee lines of the rows of a billing report
+
+        The rows are those ImportFees.read_rows checked as the fields would
+        (a business type of the settlement's company, an amount of the
+        currency's digits within the bounds), for a draft settlement: they
+        are inserted set-wise, a statement for hundreds of rows, where
+        create() would validate each record again.  What create() checks
+        of the user is checked as it would be: the access to the model, the
+        lines' checks (the settlement's state, its clerk, the companies of
+        the references) on a line of each business type, and the record
+        rules on the lines inserted.  With triggers on the fee lines, or a
+        database that cannot return the ids inserted, the lines are created
+        by create() in slices."""
+        pool = Pool()
+        Trigger = pool.get('ir.trigger')
+        transaction = Transaction()
+        values = [{
+                'settlement': settlement.id,
+                'business_type': business_type.id,
+                'amount': amount,
+                } for business_type, amount in rows]
+        with without_check_access():
+            triggers = Trigger.get_triggers(cls.__name__, 'create')
+        if not transaction.database.has_returning() or triggers:
+            # Slices keep the records the ORM validates together few
+            for sub_values in grouped_slice(values, IMPORT_CREATE_SIZE):
+                cls.create(list(sub_values))
+            return
+        # The access to the model and its fields, the values' checks
+        values = cls._before_create(values)
+        check_access = bool(transaction.user and transaction.check_access)
+        cls.check_modification('create', [
+                cls(**v) for v in {v['business_type']: v for v in values}
+                .values()], external=check_access)
+
+        table = cls.__table__()
+        cursor = transaction.connection.cursor()
+        names = ['settlement', 'business_type', 'amount']
+        columns = [table.create_uid, table.create_date] + [
+            Column(table, n) for n in names]
+        ids = []
+        for sub_values in grouped_slice(
+                values, backend.MAX_QUERY_PARAMS // len(columns)):
+            cursor.execute(*table.insert(columns, [
+                        [transaction.user, CurrentTimestamp()]
+                        + [cls._fields[n].sql_format(v[n]) for n in names]
+                        for v in sub_values],
+                    [table.id]))
+            ids.extend(i for i, in cursor)
+        cls._ModelSQL__check_domain_rule(ids, 'create')
+        transaction.create_records[cls.__name__].extend(ids)
+
 
 class SettlementWaiver(
         HallModelMixin, SettlementClerkMixin, AmountCheckMixin,
@@ -1894,14 +1949,7 @@ class ImportFees(Wizard):
                     ('fee', '!=', None),
                     ])}
         Fee.delete([f for f in settlement.fees if f not in kept])
-        values = [{
-                'settlement': settlement.id,
-                'business_type': business_type.id,
-                'amount': amount,
-                } for business_type, amount in rows]
-        # Slices keep the records the ORM validates together few
-        for sub_values in grouped_slice(values, IMPORT_CREATE_SIZE):
-            Fee.create(list(sub_values))
+        Fee.create_imported(settlement, rows)
         return 'end'
 
     @classmethod
