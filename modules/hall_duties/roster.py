@@ -257,6 +257,8 @@ class RosterLine(HallModelMixin, sequence_ordered(), ModelSQL, ModelView):
     date = fields.Date("Date", required=True)
     shift = fields.Selection(SHIFTS, "Shift", required=True)
     shift_string = shift.translated('shift')
+    # The shift's name for the calendar, which shows a selection's key
+    shift_name = fields.Function(fields.Char("Shift"), 'get_shift_name')
     post = fields.Many2One(
         'hall.post', "Post", required=True, ondelete='RESTRICT',
         domain=[
@@ -321,6 +323,9 @@ class RosterLine(HallModelMixin, sequence_ordered(), ModelSQL, ModelView):
     def get_rec_name(self, name):
         return (f'{self.employee.rec_name} {self.date} '
             f'{self.shift_string}')
+
+    def get_shift_name(self, name):
+        return self.shift_string
 
     def _shift_datetime(self, index):
         "Return the start (0) or the end (1) of the shift, in UTC"
