@@ -127,6 +127,42 @@ class HallDocumentMixin(HallModelMixin):
         return [('hall.' + clause[0],) + tuple(clause[1:])]
 
 
+class DueDocumentMixin(HallDocumentMixin):
+    """A document a hall hands in by a date its tasks give, late or not
+
+    The date is given by the hall's deadline task proved by a record of
+    the model (``Task.deadline_tasks``), through ``_due_date(task)``, which
+    gives the manual's date for a hall without such a task."""
+    __slots__ = ()
+
+    due_date = fields.Function(fields.Date("Due Date"), 'get_due_date')
+    late = fields.Boolean("Late", readonly=True)
+
+    @classmethod
+    def default_late(cls):
+        return False
+
+    @classmethod
+    def get_due_date(cls, documents, name):
+        pool = Pool()
+        Task = pool.get('hall.task')
+        tasks = Task.deadline_tasks({d.hall for d in documents}, cls.__name__)
+        return {d.id: d._due_date(tasks.get(d.hall.id)) for d in documents}
+
+    @fields.depends('hall', methods=['_due_date'])
+    def on_change_with_due_date(self, name=None):
+        pool = Pool()
+        Task = pool.get('hall.task')
+        if self.hall:
+            task = Task.deadline_tasks([self.hall], self.__name__)[
+                self.hall.id]
+            return self._due_date(task)
+
+    def _due_date(self, task):
+        "Return the due date the task gives, or the manual's without task"
+        raise NotImplementedError
+
+
 class Post(HallModelMixin, ModelSQL, ModelView):
     __name__ = 'hall.post'
     _rec_name = 'name'

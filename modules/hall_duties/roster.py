@@ -18,7 +18,7 @@ from trytond.tools import timezone as tz
 from .common import (
     HallModelMixin, acting_employee, in_hall_groups, users_to_employees)
 from .exceptions import RosterPublishError, RosterValidationError
-from .hall import HallDocumentMixin
+from .hall import DueDocumentMixin
 
 SHIFTS = [
     ('morning', "Morning"),
@@ -55,7 +55,7 @@ COVERS = {
 DUE_WEEKDAY = 4
 
 
-class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
+class Roster(DueDocumentMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'hall.roster'
     __string__ = "Weekly Rota"
 
@@ -71,11 +71,6 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         help="The Monday of the week.")
     week_end = fields.Function(
         fields.Date("Week End"), 'on_change_with_week_end')
-    due_date = fields.Function(
-        fields.Date(
-            "Due Date",
-            help="The day before the week the hall's rota task falls on."),
-        'get_due_date')
     lines = fields.One2Many(
         'hall.roster.line', 'roster', "Lines", states=_states,
         domain=[
@@ -85,9 +80,6 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     published_by = fields.Many2One(
         'company.employee', "Published by", readonly=True)
     published_at = fields.DateTime("Published at", readonly=True)
-    late = fields.Boolean(
-        "Late", readonly=True,
-        help="Published after the Friday of the week before.")
     state = fields.Selection([
             ('draft', "Draft"),
             ('published', "Published"),
@@ -105,6 +97,9 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                 'hall_duties.msg_roster_hall_week_unique'),
             ]
         cls._order = [('week', 'DESC'), ('hall', 'ASC'), ('id', 'DESC')]
+        cls.due_date.help = (
+            "The day before the week the hall's rota task falls on.")
+        cls.late.help = "Published after its due date."
         cls._transitions |= {
             ('draft', 'published'),
             ('published', 'draft'),
@@ -131,10 +126,6 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         return 'draft'
 
     @classmethod
-    def default_late(cls):
-        return False
-
-    @classmethod
     def default_week(cls):
         pool = Pool()
         Date = pool.get('ir.date')
@@ -146,22 +137,7 @@ class Roster(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         if self.week:
             return self.week + dt.timedelta(days=6)
 
-    @classmethod
-    def get_due_date(cls, rosters, name):
-        pool = Pool()
-        Task = pool.get('hall.task')
-        tasks = Task.deadline_tasks({r.hall for r in rosters}, cls.__name__)
-        return {r.id: r._due_date(tasks.get(r.hall.id)) for r in rosters}
-
-    @fields.depends('week', 'hall')
-    def on_change_with_due_date(self, name=None):
-        pool = Pool()
-        Task = pool.get('hall.task')
-        if self.hall:
-            task = Task.deadline_tasks([self.hall], self.__name__)[
-                self.hall.id]
-            return self._due_date(task)
-
+    @fields.depends('week')
     def _due_date(self, task):
         "The due date of the rota: the last day of the task before the week"
         if not self.week:

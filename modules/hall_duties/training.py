@@ -20,7 +20,7 @@ from trytond.transaction import Transaction
 
 from .common import HallModelMixin, in_hall_groups
 from .exceptions import TrainingSubmitError, TrainingValidationError
-from .hall import HallDocumentMixin
+from .hall import DueDocumentMixin
 
 # The training plan of a month is due on the day of the month its hall's
 # training plan task falls on (hall.task proved by a hall.training); for a
@@ -58,7 +58,7 @@ def session_tasks(halls):
     return result
 
 
-class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
+class Training(DueDocumentMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'hall.training'
 
     _states = {
@@ -73,12 +73,6 @@ class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         help="The first day of the month.")
     month_end = fields.Function(
         fields.Date("Month End"), 'on_change_with_month_end')
-    due_date = fields.Function(
-        fields.Date(
-            "Due Date",
-            help="The day of the month the hall's training plan task falls "
-            "on."),
-        'get_due_date')
     sessions = fields.One2Many(
         'hall.training.session', 'plan', "Sessions",
         domain=[
@@ -88,9 +82,6 @@ class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
     submitted_by = fields.Many2One(
         'company.employee', "Submitted by", readonly=True)
     submitted_at = fields.DateTime("Submitted at", readonly=True)
-    late = fields.Boolean(
-        "Late", readonly=True,
-        help="Submitted after the 5th of the month.")
     state = fields.Selection([
             ('draft', "Draft"),
             ('submitted', "Submitted"),
@@ -108,6 +99,9 @@ class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                 'hall_duties.msg_training_hall_month_unique'),
             ]
         cls._order = [('month', 'DESC'), ('hall', 'ASC'), ('id', 'DESC')]
+        cls.due_date.help = (
+            "The day of the month the hall's training plan task falls on.")
+        cls.late.help = "Submitted after its due date."
         cls._transitions |= {
             ('draft', 'submitted'),
             ('submitted', 'draft'),
@@ -132,10 +126,6 @@ class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         return 'draft'
 
     @classmethod
-    def default_late(cls):
-        return False
-
-    @classmethod
     def default_month(cls):
         "The current month until its plan is due, then the next one"
         pool = Pool()
@@ -152,30 +142,15 @@ class Training(HallDocumentMixin, Workflow, ModelSQL, ModelView):
             last = calendar.monthrange(self.month.year, self.month.month)[1]
             return self.month.replace(day=last)
 
-    @classmethod
-    def get_due_date(cls, plans, name):
-        pool = Pool()
-        Task = pool.get('hall.task')
-        tasks = Task.deadline_tasks({p.hall for p in plans}, cls.__name__)
-        return {p.id: p._due_date(tasks.get(p.hall.id)) for p in plans}
-
-    @fields.depends('month', 'hall', methods=['on_change_with_month_end'])
-    def on_change_with_due_date(self, name=None):
-        pool = Pool()
-        Task = pool.get('hall.task')
-        if self.hall:
-            self.month_end = self.on_change_with_month_end()
-            task = Task.deadline_tasks([self.hall], self.__name__)[
-                self.hall.id]
-            return self._due_date(task)
-
+    @fields.depends('month', methods=['on_change_with_month_end'])
     def _due_date(self, task):
         "The due date of the plan: the first day of the task in the month"
         if not self.month:
             return
         date = None
         if task:
-            date = task.first_occurrence(self.month, self.month_end)
+            date = task.first_occurrence(
+                self.month, self.on_change_with_month_end())
         return date or self.month.replace(day=DUE_DAY)
 
     def get_rec_name(self, name):
