@@ -156,7 +156,6 @@ class CashCountMixin:
     denomination is counted once a document."""
     __slots__ = ()
     _count_document = None
-    _value_bounds = {'count': (0, COUNT_MAX)}
 
     denomination = fields.Numeric(
         "Denomination", digits=(16, 1), required=True,
@@ -172,6 +171,8 @@ class CashCountMixin:
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # The bounds of HallModelMixin's value checks
+        cls._value_bounds = {**cls._value_bounds, 'count': (0, COUNT_MAX)}
         t = cls.__table__()
         cls._sql_constraints += [
             ('count_positive', Check(t, t.count >= 0),
