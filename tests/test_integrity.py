@@ -502,6 +502,9 @@ def bad_values(Model, name, field, foreign):
         return values
     elif type_ == 'selection':
         return [("'nope'", 'nope'), ('5', 5)]
+    elif type_ == 'multiselection':
+        return [
+            ("['nope']", ['nope']), ("'x'", 'x'), ('[5]', [5]), ('5', 5)]
     elif type_ == 'boolean':
         return [("'yes'", 'yes'), ('2', 2)]
     elif type_ in X2MANY:
@@ -567,6 +570,12 @@ def is_bad(Model, name, field, sent, value, foreign):
         if not isinstance(value, str) or value == sent:
             return True
         return keys is not None and value not in keys
+    elif type_ == 'multiselection':
+        keys = selection_keys(Model, field)
+        if not isinstance(value, (list, tuple)) or not all(
+                isinstance(v, str) for v in value):
+            return True
+        return keys is not None and not set(value) <= set(keys)
     elif type_ == 'many2one':
         return (value == foreign
             or not record_exists(field.model_name, value))
