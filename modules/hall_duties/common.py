@@ -197,6 +197,10 @@ class HallModelMixin:
         elif type_ == 'selection':
             if not isinstance(value, str):
                 raise cls._value_error('hall_duties.msg_value_type', name)
+        elif type_ == 'multiselection':
+            if (not isinstance(value, (list, tuple))
+                    or not all(isinstance(v, str) for v in value)):
+                raise cls._value_error('hall_duties.msg_value_type', name)
         elif type_ == 'many2one':
             if (isinstance(value, bool) or not isinstance(value, int)
                     or not (0 <= value <= MAX_INTEGER)):
