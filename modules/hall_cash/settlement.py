@@ -1089,10 +1089,14 @@ class Settlement(
         Move.save(list(moves.values()))
         Move.post(list(moves.values()))
         employee = acting_employee()
+        # The state written with the move and the employee: one write where
+        # the transition would make a second one
         for settlement in settlements:
             settlement.move = moves.get(settlement)
             settlement.confirmed_by = employee
+            settlement.state = 'confirmed'
         cls.save(settlements)
+        cls.log(settlements, 'transition', 'state:confirmed')
 
     @classmethod
     @Workflow.transition('handed')

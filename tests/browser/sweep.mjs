@@ -56,6 +56,8 @@ const DEBUG = !!process.env.HALL_SWEEP_DEBUG;
 const SHOTS = process.env.HALL_SWEEP_SHOTS || '';
 // Quiet time after the last request before a screen counts as displayed
 const QUIET = 200;
+// How many pixels a form may be wider than its tab (sao's own margins)
+const CUT_OFF = 4;
 // index.html asks for these optional customisation files of sao; the
 // server has none
 const OPTIONAL = /\/custom\.(css|js)$/;
@@ -301,6 +303,27 @@ class Sweep {
             if (!this.texts.has(text)) {
                 this.texts.set(text, this.where);
             }
+        }
+        if (roots.includes('#tabs')) {
+            await this.checkWidth();
+        }
+    }
+
+    // A form wider than its tab at 1366 px: its right part (fields,
+    // buttons, columns of its lists) is cut off behind a scroll bar
+    async checkWidth() {
+        const wide = await this.page.evaluate(([active, margin]) => {
+            const box = document.querySelector(active + ' .content-box');
+            if (!box || !box.clientWidth) {
+                return null;
+            }
+            return box.scrollWidth > box.clientWidth + margin
+                ? [box.clientWidth, box.scrollWidth] : null;
+        }, [ACTIVE, CUT_OFF]);
+        if (wide) {
+            this.problem('cut off', `the form is ${wide[1]} px wide in a `
+                + `tab of ${wide[0]} px`);
+            await this.shot();
         }
     }
 
