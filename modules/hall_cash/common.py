@@ -1,22 +1,19 @@
 # This file is part of the hall_cash module.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
-"""The mechanisms the cash documents share: the amounts' bounds, the wait
-for a concurrent document, the periods of the moves, the transfer moves of
-the cash and the count of notes and coins."""
+"""The mechanisms the cash documents share: the amounts' bounds, the
+periods of the moves, the transfer moves of the cash and the count of notes
+and coins."""
 from decimal import Decimal
 
-from sql import Column, For, Literal
+from sql import Column
 from sql.operators import Equal
 
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Check, Exclude, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import Transaction
 
 from .exceptions import (
     CashConfigurationError, SettlementValidationError)
@@ -48,33 +45,6 @@ class AmountCheckMixin:
                 if value is not None and (
                         value < 0 or (strict and not value)):
                     raise SettlementValidationError(gettext(message))
-
-
-class LockWaitMixin:
-    "Lock records waiting for the transaction holding them"
-    __slots__ = ()
-
-    @classmethod
-    def lock_wait(cls, records):
-        """Lock the records, waiting for the transaction holding them
-
-        Model.lock() takes the locks when the call is run again and gives
-        up after a fraction of a second: a second user would get a database
-        error.  Once the lock is obtained, a record changed in the meantime
-        makes the call run again and read it afresh."""
-        transaction = Transaction()
-        if not transaction.database.has_select_for():
-            cls.lock(records)
-            return
-        cursor = transaction.connection.cursor()
-        table = cls.__table__()
-        for sub_ids in grouped_slice(
-                sorted(map(int, records)), backend.MAX_QUERY_PARAMS):
-            cursor.execute(*table.select(
-                    Literal(1),
-                    where=reduce_ids(table.id, sub_ids),
-                    order_by=[table.id],
-                    for_=For('UPDATE')))
 
 
 def find_periods(records):

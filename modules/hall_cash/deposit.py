@@ -16,7 +16,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import without_check_access
 
-from .common import DENOMINATIONS, CashTransferMixin, LockWaitMixin
+from .common import DENOMINATIONS, CashTransferMixin
 from .exceptions import CashConfigurationError, DepositError
 from .handover import BUNDLE
 
@@ -28,7 +28,7 @@ STATES = [
 
 
 class Deposit(
-        HallDocumentMixin, CashTransferMixin, LockWaitMixin, Workflow,
+        HallDocumentMixin, CashTransferMixin, Workflow,
         ModelSQL, ModelView):
     "The cash the quality post deposits at the bank (现金送款单)"
     __name__ = 'hall.cash.deposit'
@@ -295,7 +295,7 @@ class Deposit(
         # safe goes to the bank once
         handovers = Handover.browse(
             [h.id for d in deposits for h in d.handovers])
-        Handover.lock_wait(handovers)
+        Handover.lock(handovers)
         for handover in handovers:
             if (handover.state != 'received'
                     or handover.deposit not in deposits
@@ -309,7 +309,7 @@ class Deposit(
     def send(cls, deposits):
         # Two quality managers at once: the second waits for the lock and
         # finds the deposit sent
-        cls.lock_wait(deposits)
+        cls.lock(deposits)
         for deposit in deposits:
             if deposit.state != 'draft':
                 raise DepositError(gettext(
@@ -373,7 +373,7 @@ class Deposit(
         if not lines:
             return
         deposits = cls.browse([l.related_to.id for _, l in lines])
-        cls.lock_wait(deposits)
+        cls.lock(deposits)
         deposits = {d.id: d for d in deposits}
         seen = set()
         to_reconcile = []

@@ -16,7 +16,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 
 from .common import (
-    DENOMINATIONS, CashCountMixin, CashTransferMixin, LockWaitMixin)
+    DENOMINATIONS, CashCountMixin, CashTransferMixin)
 from .exceptions import (
     CashConfigurationError, HandoverError, RetentionError)
 
@@ -31,7 +31,7 @@ STATES = [
 
 
 class Handover(
-        HallDocumentMixin, CashTransferMixin, LockWaitMixin, Workflow,
+        HallDocumentMixin, CashTransferMixin, Workflow,
         ModelSQL, ModelView):
     "The cash a clerk hands over to the quality post (现金交接)"
     __name__ = 'hall.cash.handover'
@@ -310,7 +310,7 @@ class Handover(
                 ('settlement', 'in', [
                         s.id for h in handovers for s in h.settlements]),
                 ])
-        cls.lock_wait(set(handovers) | {r.handover for r in others})
+        cls.lock(set(handovers) | {r.handover for r in others})
 
     @classmethod
     @ModelView.button

@@ -33,7 +33,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .common import (
-    DENOMINATIONS, AmountCheckMixin, CashCountMixin, LockWaitMixin,
+    DENOMINATIONS, AmountCheckMixin, CashCountMixin,
     find_periods)
 from .exceptions import (
     CashConfigurationError, ImportFeesError, MakeUpError, OverError,
@@ -129,7 +129,7 @@ class BusinessType(HallModelMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class Settlement(
-        HallModelMixin, LockWaitMixin, AmountCheckMixin, Workflow, ModelSQL,
+        HallModelMixin, AmountCheckMixin, Workflow, ModelSQL,
         ModelView):
     __name__ = 'hall.cash.settlement'
     _rec_name = 'number'
@@ -1062,7 +1062,7 @@ class Settlement(
     def confirm(cls, settlements):
         # Two users confirming at once: the second waits for the lock and
         # finds the settlement confirmed
-        cls.lock_wait(settlements)
+        cls.lock(settlements)
         for settlement in settlements:
             if settlement.state == 'confirmed':
                 raise SettlementStateError(gettext(
