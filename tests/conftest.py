@@ -16,111 +16,13 @@ demo`` does.
 """
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 import pytest
-from repository import leaf_modules
-
-ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), '..'))
-
-BIN = os.path.dirname(sys.executable)
-
-DEMO_TIMEOUT = 1200
-SERVER_TIMEOUT = 30
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def clean_env():
-    "The environment without the settings of Tryton's test framework"
-    env = dict(os.environ)
-    for name in list(env):
-        if name in {'DB_NAME', 'DB_CACHE'} or name.startswith(
-                'TRYTOND_DATABASE__'):
-            del env[name]
-    return env
-
-
-def tail(text, lines=30):
-    return '\n'.join((text or '').splitlines()[-lines:])
-
-
-def drop_database(uri, name):
-    import psycopg
-    with psycopg.connect(uri + 'postgres', autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def demo_script():
-    "scripts/demo.py as a module"
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'hall_demo_script', os.path.join(ROOT, 'scripts', 'demo.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def build_demo_database():
-    """The whole demo in Tryton's test database (DB_NAME), restored from the
-    cache of activated databases or built and cached"""
-    from trytond.modules.hall_duties.demo import setup_full_demo
-    from trytond.tests.tools import activate_modules
-    activate_modules(leaf_modules(), setup_full_demo)
-
-
-def copy_demo_database(uri, name):
-    """Copy the test framework's demo database to the database name, with
-    the administrator's password of scripts/demo.py"""
-    import psycopg
-    from psycopg import sql
-
-    from trytond import backend
-    from trytond.pool import Pool
-    from trytond.tests.test_tryton import DB_NAME
-    build_demo_database()
-    password_hash = Pool(DB_NAME).get('res.user').hash_password(
-        demo_script().ADMIN_PASSWORD)
-    backend.Database(DB_NAME).close()
-    with psycopg.connect(uri + 'postgres', autocommit=True) as conn:
-        conn.execute(sql.SQL('DROP DATABASE IF EXISTS {} WITH (FORCE)')
-            .format(sql.Identifier(name)))
-        conn.execute(sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
-                sql.Identifier(name), sql.Identifier(DB_NAME)))
-    with psycopg.connect(uri + name, autocommit=True) as conn:
-        conn.execute(
-            "UPDATE res_user SET password_hash = %s WHERE login = 'admin'",
-            (password_hash,))
-
-
-def wait_http(url, process, log_path, timeout=SERVER_TIMEOUT):
-    end = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            with open(log_path) as fp:
-                pytest.fail(f'trytond stopped ({process.returncode}):\n'
-                    + tail(fp.read()))
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        if time.monotonic() > end:
-            with open(log_path) as fp:
-                pytest.fail(f'{url} did not answer in {timeout} s:\n'
-                    + tail(fp.read()))
-        time.sleep(0.5)
-
+from servers import (
+    BIN, DEMO_TIMEOUT, ROOT, clean_env, copy_demo_database, drop_database,
+    free_port, tail, wait_http)
 
 @pytest.fixture(scope='session')
 def browser_env():
