@@ -108,3 +108,37 @@ def wait_http(url, process, log_path, timeout=SERVER_TIMEOUT):
                 pytest.fail(f'{url} did not answer in {timeout} s:\n'
                     + tail(fp.read()))
         time.sleep(0.5)
+
+
+def uri():
+    "The PostgreSQL server of the run, ending with /"
+    value = os.environ['TRYTOND_DATABASE__URI']
+    return value if value.endswith('/') else value + '/'
+
+
+def hall_figures(database):
+    """The figures an upgrade or a restore keeps: the rows of every hall
+    table but those of the modules' own data (which a new version may
+    change), and the balance of every account with moves"""
+    import psycopg
+    with psycopg.connect(uri() + database) as conn:
+        models = {model.replace('.', '_'): model for model, in conn.execute(
+                'SELECT name FROM ir_model')}
+        tables = [row[0] for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename LIKE 'hall\\_%' ORDER BY tablename")]
+        counts = {}
+        for table in tables:
+            query = f'SELECT COUNT(*) FROM "{table}"'
+            params = ()
+            if table in models:
+                query += (' WHERE id NOT IN (SELECT db_id FROM ir_model_data'
+                    ' WHERE model = %s AND db_id IS NOT NULL)')
+                params = (models[table],)
+            counts[table] = conn.execute(query, params).fetchone()[0]
+        balances = dict(conn.execute(
+                'SELECT a.code, SUM(l.debit - l.credit) '
+                'FROM account_move_line AS l '
+                'JOIN account_account AS a ON a.id = l.account '
+                'GROUP BY a.code ORDER BY a.code').fetchall())
+    return counts, balances

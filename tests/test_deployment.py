@@ -31,8 +31,8 @@ import urllib.request
 
 import pytest
 from servers import (
-    BIN, ROOT, clean_env, copy_demo_database, drop_database, free_port, tail,
-    wait_http)
+    BIN, ROOT, clean_env, copy_demo_database, drop_database, free_port,
+    hall_figures, tail, uri, wait_http)
 
 ADMIN_TIMEOUT = 1200  # trytond-admin's activation of the hall modules
 PASSWORD = 'deploy-admin-password'
@@ -47,9 +47,6 @@ pytestmark = pytest.mark.skipif(
 TIMES = {}
 
 
-def uri():
-    value = os.environ['TRYTOND_DATABASE__URI']
-    return value if value.endswith('/') else value + '/'
 
 
 def record(step, seconds):
@@ -204,25 +201,6 @@ def test_servers_without_containers(tmp_path):
     finally:
         stop(processes)
         drop_database(uri(), database)
-
-
-def hall_figures(database):
-    """The rows of every hall table and the balance of every account with
-    moves"""
-    import psycopg
-    with psycopg.connect(uri() + database) as conn:
-        tables = [row[0] for row in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename LIKE 'hall\\_%' ORDER BY tablename")]
-        counts = {table: conn.execute(
-                f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
-            for table in tables}
-        balances = dict(conn.execute(
-                'SELECT a.code, SUM(l.debit - l.credit) '
-                'FROM account_move_line AS l '
-                'JOIN account_account AS a ON a.id = l.account '
-                'GROUP BY a.code ORDER BY a.code').fetchall())
-    return counts, balances
 
 
 def test_backup_restore(tmp_path):
