@@ -13,16 +13,18 @@ confirmed with exactly one posted move or still counted with none; the
 batch confirmed again is booked once.  PostgreSQL only.
 """
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 
 import pytest
 from servers import (
-    BIN, ROOT, clean_env, copy_demo_database, drop_database, free_port, uri,
-    wait_http)
+    BIN, ROOT, clean_env, copy_demo_database, drop_database, free_port, tail,
+    uri, wait_http)
 from test_deployment import rpc
 
 pytestmark = pytest.mark.skipif(
@@ -35,8 +37,12 @@ LOGIN, BADGE = 'frontdesk1', '1001'  # the demo's clerk 王丽
 PASSWORD = 'frontdesk1-demo'
 
 
-def create_counted(database):
-    "Create the batch of counted settlements of the clerk; return their ids"
+def create_counted(database, dates):
+    """Create the batch of counted settlements of the clerk on the dates;
+    return their ids
+
+    Run in a process of its own (``counted``): the test's process keeps no
+    pool of the database it drops."""
     from proteus import Model
     from proteus import config as pconfig
 
@@ -47,13 +53,6 @@ def create_counted(database):
     config = pconfig.set_trytond(database=database, user='admin')
     Employee = Model.get('company.employee', config=config)
     User = Model.get('res.user', config=config)
-    # Past days of the demo's fiscal year, the current one, before the
-    # demo's own days
-    today = dt.date.today()
-    dates = [today - dt.timedelta(days=20 + i) for i in range(DAYS)]
-    dates = [d for d in dates if d.year == today.year]
-    if len(dates) < 4:
-        pytest.skip('the first days of the year: the demo has no last year')
     publish_rota(dates, config=config)
     clerk, = Employee.find([('badge', '=', BADGE)])
     user, = User.find([('login', '=', LOGIN)])
@@ -68,6 +67,31 @@ def create_counted(database):
         assert settlement.state == 'counted', settlement.state
         ids.append(settlement.id)
     return ids
+
+
+def counted(database):
+    "The ids of the batch of counted settlements, made by create_counted"
+    # Past days of the demo's fiscal year, the current one, before the
+    # demo's own days
+    today = dt.date.today()
+    dates = [today - dt.timedelta(days=20 + i) for i in range(DAYS)]
+    dates = [d for d in dates if d.year == today.year]
+    if len(dates) < 4:
+        pytest.skip('the first days of the year: the demo has no last year')
+    script = (
+        'import datetime, json, sys\n'
+        f'sys.path.insert(0, {os.path.dirname(__file__)!r})\n'
+        'from test_crash import create_counted\n'
+        'print(json.dumps(create_counted(sys.argv[1], ['
+        'datetime.date.fromisoformat(d) for d in sys.argv[2:]])))\n')
+    result = subprocess.run(
+        [sys.executable, '-c', script, database,
+            *(d.isoformat() for d in dates)],
+        env={**clean_env(), 'TRYTOND_DATABASE__URI': uri()}, cwd=ROOT,
+        stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        timeout=600)
+    assert result.returncode == 0, tail(result.stderr)
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def settlements_and_moves(database, ids):
@@ -102,9 +126,7 @@ def test_kill_during_confirmation(tmp_path):
     copy_demo_database(uri(), database)
     server = None
     try:
-        ids = create_counted(database)
-        from trytond import backend
-        backend.Database(database).close()
+        ids = counted(database)
 
         env = clean_env()
         env.update({

@@ -18,7 +18,7 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
-from .common import HallModelMixin, in_hall_groups
+from .common import HallModelMixin, acting_employee, in_hall_groups
 from .exceptions import TrainingSubmitError, TrainingValidationError
 from .hall import DueDocumentMixin
 
@@ -220,16 +220,14 @@ class Training(DueDocumentMixin, Workflow, ModelSQL, ModelView):
     def submit(cls, plans):
         pool = Pool()
         Date = pool.get('ir.date')
-        User = pool.get('res.user')
         for plan in plans:
             if not plan.sessions:
                 raise TrainingSubmitError(gettext(
                         'hall_duties.msg_training_submit_no_session',
                         plan=plan.rec_name))
         today = Date.today()
-        employee = User(Transaction().user).employee
         values = {
-            'submitted_by': employee.id if employee else None,
+            'submitted_by': acting_employee(),
             'submitted_at': dt.datetime.now(),
             }
         late = [p for p in plans if today > p.due_date]

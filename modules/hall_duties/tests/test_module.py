@@ -1160,5 +1160,133 @@ class HallDutiesTestCase(CompanyTestMixin, ModuleTestCase):
             with self.assertRaises(AccessError):
                 Handover.write([handover], {'notes': "Changed"})
 
+    @with_transaction()
+    def test_roster_one_a_week(self):
+        "A hall has one rota a week"
+        pool = Pool()
+        Roster = pool.get('hall.roster')
+        company = create_company()
+        with set_company(company):
+            hall, _ = self._hall_with_staff(company, ["Director"])
+            week = monday(dt.date(2026, 11, 30))
+            Roster.create([{'hall': hall.id, 'week': week}])
+            Roster.create([{
+                        'hall': hall.id,
+                        'week': week + dt.timedelta(days=7),
+                        }])
+            with self.assertRaises(UserError):
+                Roster.create([{'hall': hall.id, 'week': week}])
+
+    @with_transaction()
+    def test_deadline_recipient_one_person_once(self):
+        """A recipient is an employee or a user, never both nor none, and
+        is configured once per hall and deadline"""
+        pool = Pool()
+        Recipient = pool.get('hall.deadline.recipient')
+        Task = pool.get('hall.task')
+        User = pool.get('res.user')
+        company = create_company()
+        hall = self._deadline_hall(company)
+        # The refused records stay in the test's transaction: another hall
+        other = self._deadline_hall(company, 'H2')
+        rota, = Task.search([('code', '=', 'di_rota')])
+        supervisor, = User.create([{
+                    'name': "Supervisor",
+                    'login': 'supervisor',
+                    'email': 'supervisor@example.com',
+                    }])
+        with set_company(company):
+            employee = create_employee(company, name="Leader")
+            for values in [
+                    {},
+                    {'user': supervisor.id, 'employee': employee.id}]:
+                with self.assertRaises(UserError):
+                    Recipient.create([{
+                                'hall': other.id, 'task': rota.id,
+                                **values}])
+            Recipient.create([{
+                        'hall': hall.id, 'task': rota.id,
+                        'user': supervisor.id}])
+            with self.assertRaises(UserError):
+                Recipient.create([{
+                            'hall': hall.id, 'task': rota.id,
+                            'user': supervisor.id}])
+
+    @with_transaction()
+    def test_posted_notice_not_deleted(self):
+        "A posted notice cannot be deleted, a draft one can"
+        pool = Pool()
+        Notice = pool.get('hall.notice')
+        company = create_company()
+        with set_company(company):
+            hall, _ = self._hall_with_staff(company, ["Director"])
+            posted, draft = Notice.create([{
+                        'hall': hall.id,
+                        'title': title,
+                        'start_date': dt.date(2026, 12, 1),
+                        } for title in ["Posted", "Draft"]])
+            Notice.post([posted])
+            self.assertEqual(posted.state, 'posted')
+            with self.assertRaises(UserError):
+                Notice.delete([posted])
+            Notice.delete([draft])
+            self.assertEqual(Notice.search([]), [posted])
+
+    @with_transaction()
+    def test_submitted_training_not_deleted(self):
+        "A submitted training plan cannot be deleted, a draft one can"
+        pool = Pool()
+        Training = pool.get('hall.training')
+        company = create_company()
+        with set_company(company):
+            hall, _ = self._hall_with_staff(company, ["Director"])
+            submitted, draft = Training.create([{
+                        'hall': hall.id,
+                        'month': month,
+                        'sessions': [('create', [{
+                                        'date': month,
+                                        'start_time': dt.time(7, 50),
+                                        'end_time': dt.time(8, 0),
+                                        'kind': 'pre_shift',
+                                        }])],
+                        } for month in [
+                        dt.date(2026, 12, 1), dt.date(2027, 1, 1)]])
+            Training.submit([submitted])
+            self.assertEqual(submitted.state, 'submitted')
+            with self.assertRaises(UserError):
+                Training.delete([submitted])
+            Training.delete([draft])
+            self.assertEqual(Training.search([]), [submitted])
+
+    @with_transaction()
+    def test_training_attendance_once(self):
+        "An employee has one attendance line per training session"
+        pool = Pool()
+        Training = pool.get('hall.training')
+        Attendance = pool.get('hall.training.attendance')
+        company = create_company()
+        with set_company(company):
+            hall, (director, clerk) = self._hall_with_staff(
+                company, ["Director", "Clerk"])
+            plan, = Training.create([{
+                        'hall': hall.id,
+                        'month': dt.date(2026, 12, 1),
+                        'sessions': [('create', [{
+                                        'date': date,
+                                        'start_time': dt.time(7, 50),
+                                        'end_time': dt.time(8, 0),
+                                        'kind': 'pre_shift',
+                                        } for date in [
+                                        dt.date(2026, 12, 1),
+                                        dt.date(2026, 12, 2)]])],
+                        }])
+            first, second = plan.sessions
+            Attendance.create([
+                    {'session': s.id, 'employee': clerk.id, 'present': True}
+                    for s in [first, second]])
+            with self.assertRaises(UserError):
+                Attendance.create([{
+                            'session': first.id, 'employee': clerk.id}])
+
 
 del ModuleTestCase
