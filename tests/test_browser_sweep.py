@@ -93,6 +93,9 @@ pytestmark = [
         bool(missing_tools()),
         reason=f'browser sweep needs {", ".join(missing_tools())} '
         '(installed by ./hall test)'),
+    # With the other tests that start servers, on one worker (tests/
+    # test_deployment.py)
+    pytest.mark.xdist_group('servers'),
     ]
 
 

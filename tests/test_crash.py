@@ -27,9 +27,13 @@ from servers import (
     uri, wait_http)
 from test_deployment import rpc
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get('HALL_TEST_BACKEND', 'sqlite') != 'postgresql',
-    reason='the crash test runs on PostgreSQL only')
+# One worker runs the tests that start servers, one after the other:
+# beside each other they slow the browser sweep past its limits
+pytestmark = [
+    pytest.mark.skipif(
+        os.environ.get('HALL_TEST_BACKEND', 'sqlite') != 'postgresql',
+        reason='the crash test runs on PostgreSQL only'),
+    pytest.mark.xdist_group('servers')]
 
 DAYS = 24  # days of the clerk, a settlement each
 FEES = 20  # fee lines of each settlement

@@ -40,9 +40,13 @@ COMPOSE_SERVICES = {
     'postgres', 'trytond-admin', 'trytond', 'trytond-cron', 'trytond-worker',
     'proxy'}
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get('HALL_TEST_BACKEND', 'sqlite') != 'postgresql',
-    reason='the deployment runs on PostgreSQL only')
+# One worker runs the tests that start servers, one after the other:
+# beside each other they slow the browser sweep past its limits
+pytestmark = [
+    pytest.mark.skipif(
+        os.environ.get('HALL_TEST_BACKEND', 'sqlite') != 'postgresql',
+        reason='the deployment runs on PostgreSQL only'),
+    pytest.mark.xdist_group('servers')]
 
 TIMES = {}
 

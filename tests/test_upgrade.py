@@ -27,9 +27,13 @@ from servers import (
     BIN, DEMO_TIMEOUT, ROOT, clean_env, drop_database, free_port,
     hall_figures, tail, uri)
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get('HALL_TEST_BACKEND', 'sqlite') != 'postgresql',
-    reason='the upgrade runs on PostgreSQL only')
+# One worker runs the tests that start servers, one after the other:
+# beside each other they slow the browser sweep past its limits
+pytestmark = [
+    pytest.mark.skipif(
+        os.environ.get('HALL_TEST_BACKEND', 'sqlite') != 'postgresql',
+        reason='the upgrade runs on PostgreSQL only'),
+    pytest.mark.xdist_group('servers')]
 
 ADMIN_TIMEOUT = 1200
 
