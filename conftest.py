@@ -39,6 +39,9 @@ from collections import defaultdict
 
 import pytest
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'tests'))
+import postgres  # noqa: E402
+
 # Before trytond.tests.test_tryton reads DB_NAME, i.e. before any test
 # module is imported
 _WORKER = os.environ.get('PYTEST_XDIST_WORKER')
@@ -286,8 +289,7 @@ def _pg_templates(cache):
             if not exists(conn, template(name)):
                 return False
             close()
-            conn.execute(sql.SQL('DROP DATABASE IF EXISTS {} WITH (FORCE)')
-                .format(sql.Identifier(DB_NAME)))
+            postgres.drop(conn, DB_NAME)
             copy(conn, DB_NAME, template(name))
         Pool(DB_NAME).init()
         return True
@@ -326,8 +328,7 @@ def _prune_pg_templates():
                 conn.execute(sql.SQL(
                         'ALTER DATABASE {} IS_TEMPLATE false').format(
                         sql.Identifier(database)))
-                conn.execute(sql.SQL('DROP DATABASE {} WITH (FORCE)').format(
-                        sql.Identifier(database)))
+                postgres.drop(conn, database, attempts=1)
             except Exception:
                 # Another run's, in use or dropped meanwhile
                 pass

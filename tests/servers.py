@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 
+import postgres
 import pytest
 from repository import leaf_modules
 
@@ -45,7 +46,7 @@ def tail(text, lines=30):
 def drop_database(uri, name):
     import psycopg
     with psycopg.connect(uri + 'postgres', autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        postgres.drop(conn, name)
 
 
 def demo_script():
@@ -80,8 +81,7 @@ def copy_demo_database(uri, name):
         demo_script().ADMIN_PASSWORD)
     backend.Database(DB_NAME).close()
     with psycopg.connect(uri + 'postgres', autocommit=True) as conn:
-        conn.execute(sql.SQL('DROP DATABASE IF EXISTS {} WITH (FORCE)')
-            .format(sql.Identifier(name)))
+        postgres.drop(conn, name)
         conn.execute(sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
                 sql.Identifier(name), sql.Identifier(DB_NAME)))
     with psycopg.connect(uri + name, autocommit=True) as conn:
