@@ -236,15 +236,15 @@ class Reconciliation(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                 .select(
                     counter.hall_clerk, move.product,
                     Sum(Case((inbound & other.type.in_(store_types),
-                                move.internal_quantity), else_=0)),
+                                move.internal_quantity), else_=0.0)),
                     Sum(Case((~inbound & other.type.in_(store_types),
-                                move.internal_quantity), else_=0)),
+                                move.internal_quantity), else_=0.0)),
                     Sum(Case(
                             (~inbound & (other.type == 'customer'),
                                 move.internal_quantity),
                             (inbound & (other.type == 'customer'),
                                 -move.internal_quantity),
-                            else_=0)),
+                            else_=0.0)),
                     where=(counter.hall == reconciliation.hall.id)
                     & (counter.hall_clerk != Null)
                     & (move.state == 'done')

@@ -14,7 +14,7 @@ from trytond.modules.hall_duties.common import acting_employee
 from trytond.modules.hall_duties.roster import SHIFT_TIMES, SHIFTS
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 from .common import CounterDocumentMixin, check_available, check_quantity
 from .exceptions import DocumentStateError, StockValidationError
@@ -120,9 +120,10 @@ class _CounterMoveMixin(CounterDocumentMixin):
                         if counters[r] == counter))
             Move.save(list(moves.values()))
             Move.do(list(moves.values()))
-        for record, move in moves.items():
-            record.move = move
-        cls.save(records)
+            for record, move in moves.items():
+                record.move = move
+                record.state = 'done'
+            cls.save(records)
 
     @classmethod
     def _check_sheets(cls, records):
@@ -251,10 +252,23 @@ class Sale(_CounterMoveMixin, Workflow, ModelSQL, ModelView):
         if self.hall and self.hall.company:
             return self.hall.company.currency
 
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Product = pool.get('product.product')
+        values = super().preprocess_values(mode, values)
+        if (mode == 'create' and values.get('unit_price') is None
+                and isinstance(values.get('product'), int)):
+            # The price list's, as the counter sells it
+            with without_check_access():
+                product = Product(values['product'])
+                values['unit_price'] = product.list_price_used
+        return values
+
     @fields.depends('product', 'unit_price')
     def on_change_product(self):
-        if self.product and self.product.list_price is not None:
-            self.unit_price = self.product.list_price
+        if self.product and self.product.list_price_used is not None:
+            self.unit_price = self.product.list_price_used
 
     @fields.depends('quantity', 'unit_price', 'currency')
     def on_change_with_amount(self, name=None):
@@ -289,11 +303,6 @@ class Sale(_CounterMoveMixin, Workflow, ModelSQL, ModelView):
         move.unit_price = self.unit_price
         move.currency = self.currency
         return move
-
-    @classmethod
-    def _post(cls, sales):
-        super()._post(sales)
-        cls.write(sales, {'state': 'done'})
 
     @classmethod
     def copy(cls, sales, default=None):
@@ -408,8 +417,3 @@ class Adjustment(_CounterMoveMixin, ModelSQL, ModelView):
                     raise StockValidationError(gettext(
                             'hall_stock.msg_adjustment_reason',
                             document=adjustment.rec_name))
-
-    @classmethod
-    def _post(cls, adjustments):
-        super()._post(adjustments)
-        cls.write(adjustments, {'state': 'done'})

@@ -193,23 +193,23 @@ class SheetLine(ModelSQL, ModelView):
         opening = Sum(Case(
                 (before & inbound, quantity),
                 (before, -quantity),
-                else_=0))
+                else_=0.0))
         drawn = Sum(Case(
                 (today & inbound & from_.type.in_(store_types), quantity),
-                else_=0))
+                else_=0.0))
         returned = Sum(Case(
                 (today & ~inbound & to.type.in_(store_types), quantity),
-                else_=0))
+                else_=0.0))
         sold = Sum(Case(
                 (today & ~inbound & (to.type == 'customer'), quantity),
                 (today & inbound & (from_.type == 'customer'), -quantity),
-                else_=0))
+                else_=0.0))
         adjusted = Sum(Case(
                 (today & inbound & ~from_.type.in_(
                         store_types + ['customer']), quantity),
                 (today & ~inbound & ~to.type.in_(
                         store_types + ['customer']), -quantity),
-                else_=0))
+                else_=0.0))
         closing = Sum(Case(
                 (inbound, quantity),
                 else_=-quantity))
