@@ -147,12 +147,13 @@ class Hall(metaclass=PoolMeta):
             locations = [hall.warehouse.storage_location] + [
                 c for c in hall.counters if c.active]
             for location in locations:
+                # What is not counted keeps its expected quantity
                 inventories.append(Inventory(
                         location=location, date=today,
-                        company=hall.company))
+                        company=hall.company, empty_quantity='keep'))
         with without_check_access():
             Inventory.save(inventories)
-            Inventory.complete_lines(inventories, fill=True)
+            Inventory.complete_lines(inventories)
 
     @classmethod
     @ModelView.button

@@ -4,6 +4,7 @@
 """The builders of the hall stock's demo data and scenarios: the goods of
 the hall, the central warehouse, the counters set up from the hall, the
 store filled by a count, the clerk's draws, sales and returns."""
+import datetime as dt
 from decimal import Decimal
 
 from proteus import Model
@@ -87,10 +88,14 @@ def setup_demo_stock(config=None):
         point.min_quantity = minimum
         point.target_quantity = target
         point.save()
-    fill_store(hall, STORE_STOCK, PHONE_SERIALS, config=config)
+    # The store's stock was counted a month ago
+    Date = Model.get('ir.date', config=config)
+    fill_store(
+        hall, STORE_STOCK, PHONE_SERIALS,
+        date=Date.today({}) - dt.timedelta(days=30), config=config)
 
 
-def fill_store(hall, quantities, serials=(), config=None):
+def fill_store(hall, quantities, serials=(), date=None, config=None):
     """Put the quantities (code, quantity) and the phones of the serial
     numbers in the hall's store, as a count of the store finds them"""
     Inventory = Model.get('stock.inventory', config=config)
@@ -98,6 +103,8 @@ def fill_store(hall, quantities, serials=(), config=None):
     Lot = Model.get('stock.lot', config=config)
     products = {p.code: p for p in Product.find([])}
     inventory = Inventory(location=hall.warehouse.storage_location)
+    if date:
+        inventory.date = date
     for code, quantity in quantities:
         line = inventory.lines.new(product=products[code])
         line.quantity = quantity
