@@ -150,7 +150,7 @@ def test_servers_without_containers(tmp_path):
             conn.execute(f'CREATE DATABASE "{database}"')
         admin = subprocess.run([
                 os.path.join(BIN, 'trytond-admin'), '-d', database,
-                '--all', '-u', 'hall_duties', 'hall_cash',
+                '--all', '-u', 'hall_duties', 'hall_cash', 'hall_stock',
                 '--activate-dependencies', '-l', 'zh_CN',
                 '--email', 'admin@example.com'],
             env={**env, 'TRYTONPASSFILE': str(password_file)},
@@ -187,10 +187,11 @@ def test_servers_without_containers(tmp_path):
                 ['admin', {'password': PASSWORD}, 'zh_CN'])[:2]
             auth = f'admin:{user_id}:{session}'
             modules = rpc(url, 'model.ir.module.search_read', [
-                    [('name', 'in', ['hall_duties', 'hall_cash'])],
+                    [('name', 'in', ['hall_duties', 'hall_cash', 'hall_stock'])],
                     0, None, None, ['name', 'state'], {}], auth)
             assert {(m['name'], m['state']) for m in modules} == {
-                ('hall_duties', 'activated'), ('hall_cash', 'activated')}
+                ('hall_duties', 'activated'), ('hall_cash', 'activated'),
+                ('hall_stock', 'activated')}
             # The web client is served too
             with urllib.request.urlopen(
                     f'http://127.0.0.1:{port}/', timeout=30) as response:
