@@ -27,7 +27,8 @@ def log(message):
 
 
 def hall_modules():
-    "The hall modules, each after the hall modules it depends on"
+    """The hall modules, each after the hall modules it depends on, even
+    optionally (extras_depend), so that its demo data comes after theirs"""
     modules_dir = os.path.join(ROOT, 'modules')
     depends = {}
     for name in sorted(os.listdir(modules_dir)):
@@ -36,7 +37,8 @@ def hall_modules():
             cfg = configparser.ConfigParser()
             cfg.read(cfg_path)
             depends[name] = set(
-                cfg.get('tryton', 'depends', fallback='').split())
+                cfg.get('tryton', 'depends', fallback='').split()
+                + cfg.get('tryton', 'extras_depend', fallback='').split())
     ordered = []
     while len(ordered) < len(depends):
         for name in sorted(depends):

@@ -187,7 +187,8 @@ def test_servers_without_containers(tmp_path):
                 ['admin', {'password': PASSWORD}, 'zh_CN'])[:2]
             auth = f'admin:{user_id}:{session}'
             modules = rpc(url, 'model.ir.module.search_read', [
-                    [('name', 'in', ['hall_duties', 'hall_cash', 'hall_stock'])],
+                    [('name', 'in',
+                            ['hall_duties', 'hall_cash', 'hall_stock'])],
                     0, None, None, ['name', 'state'], {}], auth)
             assert {(m['name'], m['state']) for m in modules} == {
                 ('hall_duties', 'activated'), ('hall_cash', 'activated'),

@@ -14,7 +14,7 @@ from trytond.modules.hall_duties.common import acting_employee
 from trytond.modules.hall_duties.roster import SHIFT_TIMES, SHIFTS
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 from .common import CounterDocumentMixin, check_available, check_quantity
 from .exceptions import DocumentStateError, StockValidationError
@@ -333,13 +333,11 @@ class Sale(_CounterMoveMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Move = pool.get('stock.move')
         Sheet = pool.get('hall.stock.sheet')
-        Date = pool.get('ir.date')
         Sheet.check_open([(s.clerk, s.date) for s in sales])
-        today = Date.today()
         moves = []
         for sale in sales:
-            move = sale._get_move(sale.move.to_location, sale.move.from_location)
-            move.effective_date = max(sale.date, min(today, sale.date))
+            move = sale._get_move(
+                sale.move.to_location, sale.move.from_location)
             moves.append(move)
         with without_check_access():
             Move.save(moves)

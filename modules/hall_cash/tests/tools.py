@@ -254,17 +254,24 @@ def create_settlement(
 
     fees is a list of (business type code, amount), waivers of (reason,
     amount), non_cash of (kind, reference, amount); cash defaults to the
-    payable less the non-cash takings."""
+    payable less the non-cash takings.  When the card sales come from the
+    counter sales (hall_stock), card_sales is not typed: the server's
+    amount is counted."""
     Settlement = Model.get('hall.cash.settlement', config=config)
     BusinessType = Model.get('hall.cash.business_type', config=config)
     types = {t.code: t for t in BusinessType.find([])}
+    from_counter = Settlement._fields['card_sales'].get('readonly')
 
     settlement = Settlement(clerk=clerk, date=date, shift=shift)
     for code, amount in fees:
         fee = settlement.fees.new()
         fee.business_type = types[code]
         fee.amount = Decimal(amount)
-    settlement.card_sales = Decimal(card_sales)
+    if from_counter:
+        settlement.save()
+        card_sales = settlement.card_sales
+    else:
+        settlement.card_sales = Decimal(card_sales)
     for reason, amount in waivers:
         settlement.waivers.new(reason=reason, amount=Decimal(amount))
     for kind, reference, amount in non_cash:

@@ -53,10 +53,14 @@ def load(config, modules):
 
 
 def activated_hall_modules(config=None):
-    "The activated hall modules, each after those it depends on"
+    """The activated hall modules, each after those it depends on,
+    optionally too (``extras_depend``: the card sales of hall_cash come from
+    hall_stock's counter sales)"""
+    from trytond.modules import get_module_info
     Module = Model.get('ir.module', config=config)
     depends = {
-        m.name: {d.name for d in m.dependencies}
+        m.name: {d.name for d in m.dependencies} | set(
+            get_module_info(m.name).get('extras_depend', []))
         for m in Module.find([('state', '=', 'activated')])
         if m.name.startswith('hall_')}
     ordered = []

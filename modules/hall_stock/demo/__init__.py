@@ -11,8 +11,9 @@ up from the hall), the order points and the store counted a month ago;
 clerks and the keeper work them: the morning draws issued, the sales of
 the day, the returns, the consumption sheets confirmed, the
 reconciliations confirmed by both sides but yesterday's, which waits for
-finance's quantities, and this morning's draws, one issued and one still
-requested.
+finance's quantities, this morning's draws, one issued and one still
+requested, and today's first sales.  The sales of each shift add up to the
+card sales of hall_cash's demo settlements, which take them.
 """
 import datetime as dt
 
@@ -31,10 +32,8 @@ DAYS = [
     (3, 'frontdesk1', '1001',
         [('SIM', 30), ('C50', 20), ('C100', 10),
             ('PH1', 1, '861234000000001')],
-        [('morning', 'SIM', 12), ('morning', 'C50', 9),
-            ('morning', 'PH1', 1, '861234000000001'),
-            ('morning', 'C100', 3)],
-        [('SIM', 10)]),
+        [('morning', 'SIM', 12), ('morning', 'C50', 9)],
+        [('SIM', 10), ('PH1', 1, '861234000000001')]),
     (3, 'frontdesk2', '1002',
         [('SIM', 20), ('C50', 15)],
         [('afternoon', 'SIM', 7), ('afternoon', 'C50', 6)],
@@ -48,14 +47,21 @@ DAYS = [
         [('afternoon', 'SIM', 5), ('afternoon', 'C50', 3)],
         [('SIM', 5)]),
     (1, 'frontdesk1', '1001',
-        [('SIM', 10), ('C50', 10), ('PH1', 1, '861234000000002')],
-        [('morning', 'SIM', 8), ('morning', 'C50', 10),
-            ('morning', 'PH1', 1, '861234000000002')],
+        [('SIM', 10), ('C50', 10)],
+        [('morning', 'SIM', 8), ('morning', 'C50', 10)],
         None),
     (1, 'frontdesk2', '1002',
-        [('C50', 10)],
+        [('C50', 10), ('PH1', 1, '861234000000002')],
         [('afternoon', 'SIM', 6), ('afternoon', 'C50', 5)],
         None),
+    ]
+# The counter sales of each clerk's shift add up to the card sales of
+# hall_cash's demo settlements: 450, 300, 600, 150, 500 and 250 yuan; this
+# morning 王丽 sold two 100 yuan cards (200 yuan) and this afternoon 李娜
+# sells a phone by its IMEI
+TODAY_SALES = [
+    ('frontdesk1', '1001', 'morning', 'C100', 2, None),
+    ('frontdesk2', '1002', 'afternoon', 'PH1', 1, '861234000000002'),
     ]
 
 
@@ -110,6 +116,10 @@ def setup_demo_counter_days(config=None):
             config=config), config=config)
     set_user(logins['frontdesk2'], config=config)
     draw(clerks['1002'], today, [('SIM', 15), ('C100', 5)], config=config)
+    for login, badge, shift, code, quantity, serial in TODAY_SALES:
+        set_user(logins[login], config=config)
+        sell(clerks[badge], today, shift, code, quantity, serial=serial,
+            config=config)
     set_user(admin, config=config)
 
 
