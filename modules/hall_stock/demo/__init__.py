@@ -51,17 +51,17 @@ DAYS = [
         [('morning', 'SIM', 8), ('morning', 'C50', 10)],
         None),
     (1, 'frontdesk2', '1002',
-        [('C50', 10), ('PH1', 1, '861234000000002')],
+        [('C50', 10)],
         [('afternoon', 'SIM', 6), ('afternoon', 'C50', 5)],
         None),
     ]
 # The counter sales of each clerk's shift add up to the card sales of
 # hall_cash's demo settlements: 450, 300, 600, 150, 500 and 250 yuan; this
-# morning 王丽 sold two 100 yuan cards (200 yuan) and this afternoon 李娜
-# sells a phone by its IMEI
+# morning 王丽 sold two 100 yuan cards (200 yuan, her morning settlement)
+# and, in the afternoon, a phone by its IMEI
 TODAY_SALES = [
     ('frontdesk1', '1001', 'morning', 'C100', 2, None),
-    ('frontdesk2', '1002', 'afternoon', 'PH1', 1, '861234000000002'),
+    ('frontdesk1', '1001', 'afternoon', 'PH1', 1, '861234000000002'),
     ]
 
 
@@ -112,7 +112,8 @@ def setup_demo_counter_days(config=None):
 
     # This morning's draws: 王丽's issued, 李娜's waits for the keeper
     set_user(logins['frontdesk1'], config=config)
-    process(draw(clerks['1001'], today, [('SIM', 20), ('C50', 20)],
+    process(draw(clerks['1001'], today, [
+                ('SIM', 20), ('C50', 20), ('PH1', 1, '861234000000002')],
             config=config), config=config)
     set_user(logins['frontdesk2'], config=config)
     draw(clerks['1002'], today, [('SIM', 15), ('C100', 5)], config=config)
