@@ -69,9 +69,13 @@ class Settlement(metaclass=PoolMeta):
         values = super().preprocess_values(mode, values)
         if mode == 'create' and values.get('clerk') and values.get(
                 'date') and values.get('shift'):
+            pool = Pool()
+            Employee = pool.get('company.employee')
             key = (values['clerk'], values['date'], values['shift'])
             with without_check_access():
-                values['card_sales'] = cls.counter_sales([key])[key]
+                currency = Employee(values['clerk']).company.currency
+                values['card_sales'] = currency.round(
+                    cls.counter_sales([key])[key])
         return values
 
     @classmethod

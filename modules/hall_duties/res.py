@@ -23,16 +23,24 @@ class User(metaclass=PoolMeta):
     def set_hall_board(cls, users):
         """Give the users the home board of their posts, opened at login
 
-        The board shows the dashboard actions of the hall models the
-        user's groups may open, those of their posts first; the user's
+        The board shows the dashboard actions of the hall models, or of the
+        hall modules (the safety stock of hall_stock is a core model's),
+        the user's groups may open, those of their posts first; the user's
         other dashboard actions are kept."""
         pool = Pool()
         ActWindow = pool.get('ir.action.act_window')
         ModelData = pool.get('ir.model.data')
         with without_check_access():
+            hall_actions = ModelData.search([
+                    ('model', '=', 'ir.action.act_window'),
+                    ('module', 'like', 'hall%'),
+                    ])
             boards = ActWindow.search([
                     ('usage', '=', 'dashboard'),
-                    ('res_model', 'like', 'hall.%'),
+                    ['OR',
+                        ('res_model', 'like', 'hall.%'),
+                        ('id', 'in', [d.db_id for d in hall_actions]),
+                        ],
                     ], order=[('id', 'ASC')])
             dashboard = ActWindow(
                 ModelData.get_id('dashboard', 'act_dashboard'))

@@ -6,7 +6,7 @@ product's opening quantity at her counter, drawn, sold, returned, adjusted
 and closing, all computed from the done moves of the stock engine."""
 import datetime as dt
 
-from sql import Literal
+from sql import Cast, Union
 from sql.aggregate import Sum
 from sql.conditionals import Case
 
@@ -16,7 +16,7 @@ from trytond.modules.company import CompanyReport
 from trytond.modules.hall_duties.common import acting_employee
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 from .common import CounterDocumentMixin
 from .exceptions import DocumentStateError
@@ -176,67 +176,78 @@ class SheetLine(ModelSQL, ModelView):
     def table_query(cls):
         pool = Pool()
         Sheet = pool.get('hall.stock.sheet')
+        Hall = pool.get('hall.hall')
         Move = pool.get('stock.move')
         Location = pool.get('stock.location')
         sheet = Sheet.__table__()
+        hall = Hall.__table__()
         counter = Location.__table__()
-        move = Move.__table__()
-        from_ = Location.__table__()
-        to = Location.__table__()
-        context = Transaction().context
+        move_in = Move.__table__()
+        move_out = Move.__table__()
+        other = Location.__table__()
 
-        inbound = move.to_location == counter.id
-        before = move.effective_date < sheet.date
-        today = move.effective_date == sheet.date
-        quantity = move.internal_quantity
+        # Each done move seen from the location it enters (+) and from the
+        # one it leaves (−): the counter's side is then found by the
+        # indexes of the stock moves on their company and locations
+        side = Union(
+            move_in.select(
+                move_in.company.as_('company'),
+                move_in.to_location.as_('location'),
+                move_in.from_location.as_('other'),
+                move_in.product.as_('product'),
+                move_in.effective_date.as_('date'),
+                move_in.internal_quantity.as_('quantity'),
+                where=move_in.state == 'done'),
+            move_out.select(
+                move_out.company.as_('company'),
+                move_out.from_location.as_('location'),
+                move_out.to_location.as_('other'),
+                move_out.product.as_('product'),
+                move_out.effective_date.as_('date'),
+                (-move_out.internal_quantity).as_('quantity'),
+                where=move_out.state == 'done'),
+            all_=True)
+
         store_types = ['storage', 'warehouse', 'view']
-        opening = Sum(Case(
-                (before & inbound, quantity),
-                (before, -quantity),
-                else_=0.0))
+        before = side.date < sheet.date
+        today = side.date == sheet.date
+        quantity = side.quantity
+        opening = Sum(Case((before, quantity), else_=0.0))
         drawn = Sum(Case(
-                (today & inbound & from_.type.in_(store_types), quantity),
+                (today & (quantity > 0) & other.type.in_(store_types),
+                    quantity),
                 else_=0.0))
         returned = Sum(Case(
-                (today & ~inbound & to.type.in_(store_types), quantity),
+                (today & (quantity < 0) & other.type.in_(store_types),
+                    -quantity),
                 else_=0.0))
         sold = Sum(Case(
-                (today & ~inbound & (to.type == 'customer'), quantity),
-                (today & inbound & (from_.type == 'customer'), -quantity),
+                (today & (other.type == 'customer'), -quantity),
                 else_=0.0))
         adjusted = Sum(Case(
-                (today & inbound & ~from_.type.in_(
-                        store_types + ['customer']), quantity),
-                (today & ~inbound & ~to.type.in_(
-                        store_types + ['customer']), -quantity),
+                (today & ~other.type.in_(store_types + ['customer']),
+                    quantity),
                 else_=0.0))
-        closing = Sum(Case(
-                (inbound, quantity),
-                else_=-quantity))
-        where = Literal(True)
-        if context.get('hall_stock_sheets'):
-            where &= sheet.id.in_(context['hall_stock_sheets'])
+        closing = Sum(quantity)
         return (sheet
+            .join(hall, condition=hall.id == sheet.hall)
             .join(counter, condition=counter.hall_clerk == sheet.clerk)
-            .join(move, condition=(
-                    (move.to_location == counter.id)
-                    | (move.from_location == counter.id))
-                & (move.state == 'done')
-                & (move.effective_date <= sheet.date))
-            .join(from_, condition=move.from_location == from_.id)
-            .join(to, condition=move.to_location == to.id)
+            .join(side, condition=(side.company == hall.company)
+                & (side.location == counter.id)
+                & (side.date <= sheet.date))
+            .join(other, condition=other.id == side.other)
             .select(
-                (sheet.id * LINE_ID_FACTOR + move.product).as_('id'),
+                (Cast(sheet.id, 'BIGINT') * LINE_ID_FACTOR
+                    + side.product).as_('id'),
                 sheet.id.as_('sheet'),
-                move.product.as_('product'),
+                side.product.as_('product'),
                 opening.as_('opening'),
                 drawn.as_('drawn'),
                 sold.as_('sold'),
                 returned.as_('returned'),
                 adjusted.as_('adjusted'),
                 closing.as_('closing'),
-                where=where,
-                group_by=[sheet.id, move.product],
+                group_by=[sheet.id, side.product],
                 having=(opening != 0) | (drawn != 0) | (sold != 0)
                 | (returned != 0) | (adjusted != 0)))
 

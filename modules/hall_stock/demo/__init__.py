@@ -130,16 +130,18 @@ def _config():
 
 
 def _confirm_sheet(user, clerk, date, config):
-    Sheet = Model.get('hall.stock.sheet', config=config)
+    # The model as the clerk sees it
     set_user(user, config=config)
+    Sheet = Model.get('hall.stock.sheet', config=config)
     sheet = Sheet(clerk=clerk, date=date)
     sheet.save()
     sheet.click('confirm')
 
 
 def _reconcile(logins, date, confirm, config):
-    Reconciliation = Model.get('hall.stock.reconciliation', config=config)
+    # The model as the keeper sees it
     set_user(logins['warehouse'], config=config)
+    Reconciliation = Model.get('hall.stock.reconciliation', config=config)
     reconciliation = Reconciliation(date=date)
     reconciliation.save()
     reconciliation.click('compute')
