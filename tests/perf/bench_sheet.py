@@ -31,9 +31,6 @@ own read-only transaction, as the dispatcher would; the best of
 ``--repeat`` times is kept.  Without ``python -O`` the assertions of
 trytond's ``browse()`` check every id of the list for every record: the
 instances of the lines found cost a time quadratic in their number.
-On PostgreSQL the ids of the lines, the sheet's id times 10 ** 7 plus the
-product's, overflow the integer from the sheet 215 on: the factor is
-lowered then, unless ``--keep-line-ids`` is given.
 BENCH_DUMP=1 prints the statements to the standard error.
 This is a measurement, not a test: nothing asserts a time.
 """
@@ -68,8 +65,6 @@ STORE_TYPES = ['storage', 'warehouse', 'view']
 BATCH = 50
 # The rows of one executemany()
 INSERT_BATCH = 1000
-# The largest integer of PostgreSQL's integer columns and expressions
-INT4_MAX = 2 ** 31 - 1
 
 
 @contextmanager
@@ -274,44 +269,6 @@ def analyze():
             cursor.execute(f'ANALYZE "{table}"')
 
 
-def largest_ids():
-    "Return the largest ids of the sheets and of the products"
-    from sql.aggregate import Max
-
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
-    pool = Pool()
-    sheet = pool.get('hall.stock.sheet').__table__()
-    product = pool.get('product.product').__table__()
-    cursor = Transaction().connection.cursor()
-    cursor.execute(*sheet.select(Max(sheet.id)))
-    sheet_id, = cursor.fetchone()
-    cursor.execute(*product.select(Max(product.id)))
-    product_id, = cursor.fetchone()
-    return sheet_id, product_id
-
-
-def fit_line_ids(call):
-    """Make the ids of the lines fit PostgreSQL's integer when they do not
-
-    The table query of the lines computes their ids as the sheet's id times
-    ``LINE_ID_FACTOR`` (10 ** 7) plus the product's id, an integer
-    expression: PostgreSQL refuses it ("integer out of range") from the
-    sheet 215 on.  The factor is lowered to the power of ten above the
-    products' ids, which changes the ids only, not the statements."""
-    from trytond import backend
-    from trytond.modules.hall_stock import sheet as module
-    if backend.name != 'postgresql':
-        return
-    sheet_id, product_id = call(largest_ids, readonly=True)
-    if sheet_id * module.LINE_ID_FACTOR + product_id <= INT4_MAX:
-        return
-    factor = 10 ** len(str(product_id))
-    print(f"the line ids overflow at sheet {sheet_id}: LINE_ID_FACTOR "
-        f"{module.LINE_ID_FACTOR} lowered to {factor}", file=sys.stderr)
-    module.LINE_ID_FACTOR = factor
-
-
 def read_sheets(date):
     """Read the lines of every sheet of the date as the client does; return
     the statements, the time, the numbers of sheets and lines and the
@@ -428,8 +385,6 @@ def main():
     parser.add_argument('--repeat', type=int, default=3,
         help="the readings of which the best is kept "
         "(default: %(default)s)")
-    parser.add_argument('--keep-line-ids', action='store_true',
-        help="do not lower the factor of the line ids on PostgreSQL")
     args = parser.parse_args()
 
     from trytond import backend
@@ -464,8 +419,6 @@ def main():
             done = count
             print(f"{count} halls created in "
                 f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
-            if not args.keep_line_ids:
-                fit_line_ids(call)
             rows.append(measure(call, count, moves, expected, args.repeat))
     finally:
         if backend.name != 'sqlite':
