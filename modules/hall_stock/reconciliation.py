@@ -18,7 +18,7 @@ from trytond.modules.hall_duties.common import (
     HallModelMixin, acting_employee, in_hall_groups)
 from trytond.modules.hall_duties.hall import HallDocumentMixin
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import DocumentStateError, ReconciliationError
@@ -353,6 +353,13 @@ class ReconciliationLine(HallModelMixin, ModelSQL, ModelView):
             ('clerk', 'ASC'),
             ('product', 'ASC'),
             ('id', 'ASC'),
+            ]
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree/field[@name="difference"]', 'visual',
+                If(Eval('difference', 0) != 0, 'danger', '')),
             ]
 
     @fields.depends('product')
