@@ -55,29 +55,43 @@ export function findChromium() {
 }
 
 // A headless Chromium in a new profile, in Chinese: {context, page, close}
-export async function launch() {
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-chromium-'));
-    let context;
-    try {
-        context = await chromium.launchPersistentContext(profile, {
-            executablePath: findChromium(),
-            headless: true,
-            args: CHROMIUM_ARGS,
-            viewport: {width: 1366, height: 768},  // the halls' counter screens
-            locale: 'zh-CN',
-            timeout: TIMEOUT,
-        });
-    } catch (error) {
-        fs.rmSync(profile, {recursive: true, force: true});
-        throw error;
+// On a loaded machine a Chromium may not start in time: it is started
+// again once, in another profile
+export async function launch(attempts = 2) {
+    for (let attempt = 1; ; attempt++) {
+        const profile = fs.mkdtempSync(
+            path.join(os.tmpdir(), 'hall-chromium-'));
+        let context;
+        try {
+            context = await chromium.launchPersistentContext(profile, {
+                executablePath: findChromium(),
+                headless: true,
+                args: CHROMIUM_ARGS,
+                viewport: {width: 1366, height: 768},  // the counter screens
+                locale: 'zh-CN',
+                timeout: 2 * TIMEOUT,
+            });
+        } catch (error) {
+            removeProfile(profile);
+            if (attempt >= attempts) {
+                throw error;
+            }
+            continue;
+        }
+        context.setDefaultTimeout(TIMEOUT);
+        const page = context.pages()[0] || await context.newPage();
+        const close = async () => {
+            await context.close().catch(() => {});
+            removeProfile(profile);
+        };
+        return {context, page, close};
     }
-    context.setDefaultTimeout(TIMEOUT);
-    const page = context.pages()[0] || await context.newPage();
-    const close = async () => {
-        await context.close().catch(() => {});
-        fs.rmSync(profile, {recursive: true, force: true});
-    };
-    return {context, page, close};
+}
+
+// A Chromium that just stopped may still write in its profile
+function removeProfile(profile) {
+    fs.rmSync(profile, {
+        recursive: true, force: true, maxRetries: 10, retryDelay: 200});
 }
 
 export function sleep(ms) {
