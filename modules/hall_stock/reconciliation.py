@@ -8,7 +8,7 @@ the quantities finance has sold in the billing system."""
 import datetime as dt
 from collections import defaultdict
 
-from sql import Null
+from sql import Literal, Null
 from sql.aggregate import Sum
 from sql.conditionals import Case
 
@@ -227,32 +227,40 @@ class Reconciliation(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         other_id = Case((inbound, move.from_location),
             else_=move.to_location)
         store_types = ['storage', 'warehouse', 'view']
-        for reconciliation in reconciliations:
-            cursor.execute(*counter
-                .join(move, condition=(
-                        (move.to_location == counter.id)
-                        | (move.from_location == counter.id)))
-                .join(other, condition=other.id == other_id)
-                .select(
-                    counter.hall_clerk, move.product,
-                    Sum(Case((inbound & other.type.in_(store_types),
-                                move.internal_quantity), else_=0.0)),
-                    Sum(Case((~inbound & other.type.in_(store_types),
-                                move.internal_quantity), else_=0.0)),
-                    Sum(Case(
-                            (~inbound & (other.type == 'customer'),
-                                move.internal_quantity),
-                            (inbound & (other.type == 'customer'),
-                                -move.internal_quantity),
-                            else_=0.0)),
-                    where=(counter.hall == reconciliation.hall.id)
-                    & (counter.hall_clerk != Null)
-                    & (move.state == 'done')
-                    & (move.effective_date == reconciliation.date),
-                    group_by=[counter.hall_clerk, move.product]))
-            for clerk, product, issued, returned, sold in cursor:
-                result[reconciliation.id][clerk, product] = (
-                    issued or 0, returned or 0, sold or 0)
+        # The halls and days of all the reconciliations in one query
+        days = {(r.hall.id, r.date): r.id for r in reconciliations}
+        where = Literal(False)
+        for hall, date in days:
+            where |= (counter.hall == hall) & (move.effective_date == date)
+        cursor.execute(*counter
+            .join(move, condition=(
+                    (move.to_location == counter.id)
+                    | (move.from_location == counter.id)))
+            .join(other, condition=other.id == other_id)
+            .select(
+                counter.hall, move.effective_date,
+                counter.hall_clerk, move.product,
+                Sum(Case((inbound & other.type.in_(store_types),
+                            move.internal_quantity), else_=0.0)),
+                Sum(Case((~inbound & other.type.in_(store_types),
+                            move.internal_quantity), else_=0.0)),
+                Sum(Case(
+                        (~inbound & (other.type == 'customer'),
+                            move.internal_quantity),
+                        (inbound & (other.type == 'customer'),
+                            -move.internal_quantity),
+                        else_=0.0)),
+                where=where
+                & (counter.hall_clerk != Null)
+                & (move.state == 'done'),
+                group_by=[
+                    counter.hall, move.effective_date,
+                    counter.hall_clerk, move.product]))
+        for hall, date, clerk, product, issued, returned, sold in cursor:
+            if isinstance(date, str):
+                date = dt.date.fromisoformat(date)
+            result[days[hall, date]][clerk, product] = (
+                issued or 0, returned or 0, sold or 0)
         return result
 
     @classmethod
