@@ -8,7 +8,8 @@ catalogue it loads, its board made to filter each action's list by the
 action's domain (sao 8.0 builds the board's screens without it, so a
 board list shows every record the user may read), and a list's search
 entry focused without scrolling (a board would open scrolled down to its
-last list), and the sums of the lists labelled.
+last list), the sums of the lists labelled, and a calendar of the day
+opened at the start of the day, not at midnight.
 
     scripts/prepare_sao.py OUR_CATALOGUE SAO_FOLDER
 
@@ -51,6 +52,18 @@ patches = [
         "aggregate = (records_ids.length ? Sao.i18n.gettext('Selected') "
         "+ ' ' + selected_sum + ' / ' : '') + Sao.i18n.gettext('Total') "
         "+ ' ' + sum_;  // labelled sum"),
+    # a calendar of the day or week scrolled to the start of the hall's
+    # day (scrollTime, 06:00) when its events are first drawn: drawn while
+    # its tab is still hidden, it would open at 00:00
+    ('eventRender: this.view.event_render.bind(this.view),',
+        "eventAfterAllRender: function(view) {  // scrolled once shown\n"
+        "                    if (!view.scrolled && view.el.is(':visible')) {\n"
+        "                        view.applyDateScroll("
+        "view.computeInitialDateScroll());\n"
+        "                        view.scrolled = true;\n"
+        "                    }\n"
+        "                },",
+        None),
     ]
 changed = False
 for line, before, replacement in patches:

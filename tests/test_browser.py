@@ -48,13 +48,15 @@ def tail(text, lines=30):
 @pytest.fixture
 def run_browser(hall_server, hall_output, browser_env):
     "A function that logs into sao, opens a menu entry and returns the result"
-    def run(login, menu, name, tab=None):
+    def run(login, menu, name, tab=None, calendar=False):
         return _run_browser(
-            hall_server, hall_output, browser_env, login, menu, name, tab)
+            hall_server, hall_output, browser_env, login, menu, name, tab,
+            calendar)
     return run
 
 
-def _run_browser(hall_server, output, browser_env, login, menu, name, tab):
+def _run_browser(
+        hall_server, output, browser_env, login, menu, name, tab, calendar):
     from trytond.modules.hall_duties.tests.tools import (
         DEMO_STAFF, demo_password)
     assert login in [staff[0] for staff in DEMO_STAFF]
@@ -68,6 +70,8 @@ def _run_browser(hall_server, output, browser_env, login, menu, name, tab):
     env['HALL_BROWSER_TIMEOUT'] = str(BROWSER_TIMEOUT * 1000)
     if tab:
         env['HALL_BROWSER_TAB'] = tab
+    if calendar:
+        env['HALL_BROWSER_CALENDAR'] = '1'
     run = subprocess.run(
         ['node', SCRIPT, base_url, database, login, demo_password(login),
             screenshot, *menu],
@@ -143,6 +147,21 @@ def test_finance_opens_deposits(run_browser):
     states = ['草稿', '已送出', '已确认']
     assert [r for row in rows for r in row if r in states] == states, rows
     assert '在途 1' in result['domainTabs'], result['domainTabs']
+
+
+def test_director_opens_rota_calendar(run_browser):
+    "The rota calendar opens on today's shifts, not on midnight"
+    result = run_browser(
+        'director', ['营业厅', '排班表', '排班日历'], 'director-rota',
+        calendar=True)
+    calendar = result['calendar']
+    assert calendar, result['texts']
+    # Scrolled to the start of the day (06:00 is 265 px down the grid)
+    assert calendar['scrollTop'] > 200, calendar
+    # Each shift with its times, its name and its post in Chinese
+    assert any(
+        '8:00 - 18:30' in event and '全天班' in event
+        for event in calendar['events']), calendar['events']
 
 
 WALK = os.path.join(ROOT, 'tests', 'browser', 'clerk_walk.mjs')

@@ -11,7 +11,9 @@
 // to the one with the action (default: 营业厅 营业厅, the halls list).
 // Prints one JSON line on stdout:
 //   {"ok": true, "texts": [...], "menu": [...], "tabs": [...],
-//    "headers": [...], "rows": [[...], ...], "screenshot": PATH}
+//    "headers": [...], "rows": [[...], ...], "calendar": {...} or null,
+//    "screenshot": PATH}
+// With HALL_BROWSER_CALENDAR=1 the entry opens a calendar.
 // or {"ok": false, "error": "...", ...} with exit status 1.
 // Every wait is bounded by HALL_BROWSER_TIMEOUT milliseconds (30000) and
 // the whole run by four times that.
@@ -22,6 +24,8 @@ import {
 
 // The label of a domain tab of the list to open, if any
 const DOMAIN_TAB = process.env.HALL_BROWSER_TAB || '';
+// The entry opens a calendar, not a list: its first event is waited for
+const CALENDAR = Boolean(process.env.HALL_BROWSER_CALENDAR);
 
 async function main() {
     const [baseUrl, database, user, password, screenshot, ...menu] =
@@ -66,6 +70,9 @@ async function main() {
             await calls.idle();
             await page.locator(`${LIST} > tbody > tr`).first().waitFor(
                 {timeout: TIMEOUT});
+        } else if (CALENDAR) {
+            await page.locator('#tabcontent > .tab-pane.active .fc-event')
+                .first().waitFor({timeout: TIMEOUT});
         } else {
             await page.locator(`${LIST} > tbody > tr`).first().waitFor(
                 {timeout: TIMEOUT});

@@ -292,6 +292,16 @@ export async function collect(page) {
         const activeDomain = [...document.querySelectorAll(
                 '.tab-domain li.active > a[role=tab]')].filter(visible)
             .map(text)[0] || null;
-        return {texts, menu, tabs, headers, rows, domainTabs, activeDomain};
+        // A calendar of the day or week: how far it is scrolled and the
+        // texts of its events
+        const grid = document.querySelector(
+            '#tabcontent > .tab-pane.active .fc-time-grid-container');
+        const calendar = grid ? {
+            scrollTop: grid.scrollTop,
+            events: [...grid.querySelectorAll('.fc-event')].map(text),
+        } : null;
+        return {
+            texts, menu, tabs, headers, rows, domainTabs, activeDomain,
+            calendar};
     }, {menuRows: MENU_ROWS, list: LIST});
 }
