@@ -247,6 +247,10 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
                 Index(t, (t.taken_by, Index.Range())),
                 })
         cls._order = [('taken_at', 'DESC'), ('id', 'DESC')]
+        # Chinese has no spaces between words: searched by substring, not
+        # by PostgreSQL's full-text search, which sees one word a sentence
+        for name in ['description', 'answer', 'resolution', 'judgement']:
+            getattr(cls, name).search_full_text = False
         cls._transitions |= {
             ('open', 'waiting'),
             ('waiting', 'open'),

@@ -117,6 +117,10 @@ class Question(Workflow, HallDocumentMixin, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('raised_on', 'DESC'), ('id', 'DESC')]
+        # Chinese has no spaces between words: PostgreSQL's full-text search
+        # sees a sentence as one word, so the book is searched by substring
+        cls.question.search_full_text = False
+        cls.answer.search_full_text = False
         cls._transitions |= {('open', 'answered')}
         cls._buttons.update({
                 'do_answer': {

@@ -51,6 +51,8 @@ def setup_demo_complaint_days(config=None):
     Complaint = Model.get('hall.complaint', config=config)
     if Complaint.find([]):
         return
+    # Run as the administrator, whoever the previous step left
+    set_user(_user('admin', config=config), config=config)
     consult = _user('consult', config=config)
     frontdesk = _user('frontdesk1', config=config)
     leader = _user('leader', config=config)
@@ -172,6 +174,7 @@ def setup_demo_question_days(config=None):
     Question = Model.get('hall.question', config=config)
     if Inquiry.find([]):
         return
+    set_user(_user('admin', config=config), config=config)
     inquiries = []
     for days_ago, hour, login, topic, business, answered, flag in INQUIRIES:
         set_user(_user(login, config=config), config=config)
@@ -207,6 +210,8 @@ def setup_demo_question_days(config=None):
         contract.save()
     inquiries[-1].question = contract
     inquiries[-1].save()
+    # The next module's demo runs as the administrator
+    set_user(_user('admin', config=config), config=config)
 
 
 STEPS = [
