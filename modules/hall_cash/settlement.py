@@ -11,9 +11,9 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from sql import Column, Null
+from sql import Cast, Column, Literal, Null, Union
 from sql.functions import CurrentTimestamp
-from sql.aggregate import Sum
+from sql.aggregate import Count, Sum
 from sql.operators import Equal
 
 from trytond import backend
@@ -28,7 +28,7 @@ from trytond.modules.hall_duties.common import (
 from trytond.modules.hall_duties.roster import COVERS, SHIFTS
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.tools import grouped_slice, reduce_ids, sqlite_apply_types
+from trytond.tools import grouped_slice, sqlite_apply_types
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -544,76 +544,146 @@ class Settlement(
             }
 
     @classmethod
-    def get_totals(cls, settlements, kinds):
-        "Return the totals per kind and settlement id, one query per kind"
-        cursor = Transaction().connection.cursor()
-        queries = cls._amount_queries()
-        ids = [s.id for s in settlements]
-        totals = {}
-        for kind in kinds:
-            table, amount, where = queries[kind]
-            result = totals[kind] = defaultdict(Decimal)
-            for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
-                clause = reduce_ids(table.settlement, sub_ids)
-                if where is not None:
-                    clause &= where
-                query = table.select(
-                    table.settlement,
-                    Sum(amount).as_('amount'),
-                    where=clause,
-                    group_by=[table.settlement])
-                if backend.name == 'sqlite':
-                    sqlite_apply_types(query, [None, 'NUMERIC'])
-                cursor.execute(*query)
-                result.update(cursor)
-        return totals
+    def _count_queries(cls):
+        """Return the records per kind the confirmation refuses: the
+        waivers not approved and the late make-ups not accepted"""
+        pool = Pool()
+        Waiver = pool.get('hall.cash.settlement.waiver')
+        MakeUp = pool.get('hall.cash.makeup')
+        # kind: (from, settlement column, where)
+        waiver = Waiver.__table__()
+        make_up = MakeUp.__table__()
+        settlement = cls.__table__()
+        return {
+            'pending_waiver': (
+                waiver, waiver.settlement, waiver.approved_at == Null),
+            'late_make_up': (
+                make_up.join(settlement,
+                    condition=make_up.settlement == settlement.id),
+                make_up.settlement,
+                (make_up.date > settlement.date)
+                & (make_up.late_accepted_at == Null)),
+            }
+
+    # The column the totals of a kind are per, as text
+    _total_keys = {
+        'fee': 'business_type',
+        'non_cash': 'kind',
+        }
 
     @classmethod
-    def get_amounts(cls, settlements, names):
-        kinds_of = {
-            'fee_amount': {'fee'},
-            'receivable': {'fee'},
-            'waiver_amount': {'waiver'},
-            'payable': {'fee', 'waiver'},
-            'cash_amount': {'cash'},
-            'non_cash_amount': {'non_cash'},
-            'counted': {'cash', 'non_cash'},
-            'difference': {'fee', 'waiver', 'cash', 'non_cash'},
-            'make_up_amount': {'make_up'},
-            'takings': {'cash', 'non_cash', 'make_up'},
-            }
-        kinds = set().union(*(kinds_of[n] for n in names))
-        totals = cls.get_totals(settlements, sorted(kinds))
+    def get_totals(cls, settlements, kinds):
+        """Return the totals per kind, settlement id and key, in one query
+
+        As {kind: {settlement id: {key: total}}}: the sums of the kinds of
+        _amount_queries, the numbers of records of those of _count_queries;
+        the key is the business type of a fee (as text), the kind of a
+        non-cash taking, otherwise None."""
+        cursor = Transaction().connection.cursor()
+        amounts = cls._amount_queries()
+        counts = cls._count_queries()
+        ids = [s.id for s in settlements]
+        totals = {k: defaultdict(dict) for k in kinds}
+        if not kinds:
+            return totals
+        for sub_ids in grouped_slice(
+                ids, backend.MAX_QUERY_PARAMS // len(kinds)):
+            sub_ids = list(sub_ids)
+            queries = []
+            for kind in kinds:
+                if kind in amounts:
+                    from_, amount, where = amounts[kind]
+                    settlement = from_.settlement
+                    total = Sum(amount)
+                else:
+                    from_, settlement, where = counts[kind]
+                    total = Count(settlement)
+                clause = fields.SQL_OPERATORS['in'](settlement, sub_ids)
+                if where is not None:
+                    clause &= where
+                group_by = [settlement]
+                if kind in cls._total_keys:
+                    key = Column(from_, cls._total_keys[kind])
+                    group_by.append(key)
+                    key = Cast(key, 'VARCHAR')
+                else:
+                    key = Literal(None)
+                query = from_.select(
+                    settlement.as_('settlement'),
+                    Literal(kind).as_('kind'),
+                    key.as_('key'),
+                    total.as_('total'),
+                    where=clause,
+                    group_by=group_by)
+                if backend.name == 'sqlite':
+                    sqlite_apply_types(query, [None, None, None, 'NUMERIC'])
+                queries.append(query)
+            cursor.execute(*Union(*queries, all_=True))
+            for settlement_id, kind, key, total in cursor:
+                totals[kind][settlement_id][key] = total
+        return totals
+
+    # The kinds of totals each amount is made of
+    _amount_kinds = {
+        'fee_amount': {'fee'},
+        'receivable': {'fee'},
+        'waiver_amount': {'waiver'},
+        'payable': {'fee', 'waiver'},
+        'cash_amount': {'cash'},
+        'non_cash_amount': {'non_cash'},
+        'counted': {'cash', 'non_cash'},
+        'difference': {'fee', 'waiver', 'cash', 'non_cash'},
+        'make_up_amount': {'make_up'},
+        'takings': {'cash', 'non_cash', 'make_up'},
+        # Numbers of records, not amounts: what the confirmation refuses
+        'pending_waivers': {'pending_waiver'},
+        'late_make_ups': {'late_make_up'},
+        }
+
+    @classmethod
+    def get_amounts(cls, settlements, names, totals=None):
+        """Return the amounts of names per settlement id
+
+        From the totals of get_totals when they are given with the kinds
+        the names are made of."""
+        kinds = set().union(*(cls._amount_kinds[n] for n in names))
+        if totals is None or not kinds <= totals.keys():
+            totals = cls.get_totals(settlements, sorted(kinds))
         result = {n: {} for n in names}
         for settlement in settlements:
             round_ = settlement.company.currency.round
 
             def total(kind):
-                return round_(totals[kind][settlement.id])
+                return sum(
+                    totals[kind][settlement.id].values(), Decimal(0))
             values = {}
             if 'fee' in kinds:
-                values['fee_amount'] = total('fee')
+                values['fee_amount'] = round_(total('fee'))
                 values['receivable'] = (
                     values['fee_amount'] + settlement.card_sales)
             if 'waiver' in kinds:
-                values['waiver_amount'] = total('waiver')
+                values['waiver_amount'] = round_(total('waiver'))
             if {'fee', 'waiver'} <= kinds:
                 values['payable'] = (
                     values['receivable'] - values['waiver_amount'])
             if 'cash' in kinds:
-                values['cash_amount'] = total('cash')
+                values['cash_amount'] = round_(total('cash'))
             if 'non_cash' in kinds:
-                values['non_cash_amount'] = total('non_cash')
+                values['non_cash_amount'] = round_(total('non_cash'))
             if {'cash', 'non_cash'} <= kinds:
                 values['counted'] = (
                     values['cash_amount'] + values['non_cash_amount'])
             if 'payable' in values and 'counted' in values:
                 values['difference'] = values['counted'] - values['payable']
             if 'make_up' in kinds:
-                values['make_up_amount'] = total('make_up')
+                values['make_up_amount'] = round_(total('make_up'))
                 if 'counted' in values:
                     values['takings'] = (
                         values['counted'] + values['make_up_amount'])
+            if 'pending_waiver' in kinds:
+                values['pending_waivers'] = int(total('pending_waiver'))
+            if 'late_make_up' in kinds:
+                values['late_make_ups'] = int(total('late_make_up'))
             for name in names:
                 result[name][settlement.id] = values[name]
         return result
@@ -717,9 +787,12 @@ class Settlement(
         for settlement in settlements:
             round_ = settlement.company.currency.round
             if amounts is None:
-                receivable = round_(
-                    totals['fee'][settlement.id] + settlement.card_sales)
-                waivers = round_(totals['any_waiver'][settlement.id])
+                receivable = round_(sum(
+                        totals['fee'][settlement.id].values(),
+                        settlement.card_sales))
+                waivers = round_(sum(
+                        totals['any_waiver'][settlement.id].values(),
+                        Decimal(0)))
             else:
                 waivers = amounts['waiver_amount'][settlement.id]
                 receivable = amounts['payable'][settlement.id] + waivers
@@ -798,14 +871,14 @@ class Settlement(
                     raise SettlementConfirmedError(gettext(
                             'hall_cash.msg_settlement_confirmed',
                             settlement=settlement.rec_name))
-                writable = {'checks', 'make_ups'}
-                if settlement.retained:
-                    writable |= cls._closed_writable
-                if (external and settlement.state != 'draft'
-                        and values.keys() - writable):
-                    raise SettlementStateError(gettext(
-                            'hall_cash.msg_settlement_edit_draft',
-                            settlement=settlement.rec_name))
+                if external and settlement.state != 'draft':
+                    writable = {'checks', 'make_ups'}
+                    if settlement.retained:
+                        writable |= cls._closed_writable
+                    if values.keys() - writable:
+                        raise SettlementStateError(gettext(
+                                'hall_cash.msg_settlement_edit_draft',
+                                settlement=settlement.rec_name))
 
     @classmethod
     @ModelView.button
@@ -999,10 +1072,11 @@ class Settlement(
             settlement.over_registered_at = now
         cls.save(settlements)
 
-    # The amounts the confirmation reads, computed once for all settlements
+    # The amounts the confirmation reads, computed once for all settlements,
+    # with the numbers of the records it refuses
     _confirm_amounts = [
         'payable', 'takings', 'cash_amount', 'make_up_amount',
-        'waiver_amount']
+        'waiver_amount', 'pending_waivers', 'late_make_ups']
 
     @classmethod
     def check_confirm(cls, settlements, amounts=None):
@@ -1013,22 +1087,30 @@ class Settlement(
         Lang = pool.get('ir.lang')
         lang = Lang.get()
 
-        pending = Waiver.search([
-                ('settlement', 'in', [s.id for s in settlements]),
-                ('approved_at', '=', None),
-                ], limit=1)
+        if amounts is None or not amounts.keys() >= set(
+                cls._confirm_amounts):
+            amounts = cls.get_amounts(settlements, cls._confirm_amounts)
+        # The records refused are searched only when the totals count some
+        pending = [
+            s.id for s in settlements
+            if amounts['pending_waivers'][s.id]]
         if pending:
-            waiver, = pending
+            waiver, = Waiver.search([
+                    ('settlement', 'in', pending),
+                    ('approved_at', '=', None),
+                    ], limit=1)
             raise WaiverApprovalError(gettext(
                     'hall_cash.msg_settlement_waiver_not_approved',
                     settlement=waiver.settlement.rec_name,
                     waiver=waiver.rec_name))
-        MakeUp.check_same_day(MakeUp.search([
-                    ('settlement', 'in', [s.id for s in settlements]),
-                    ('late_accepted_at', '=', None),
-                    ]))
-        if amounts is None:
-            amounts = cls.get_amounts(settlements, cls._confirm_amounts)
+        late = [
+            s.id for s in settlements
+            if amounts['late_make_ups'][s.id]]
+        if late:
+            MakeUp.check_same_day(MakeUp.search([
+                        ('settlement', 'in', late),
+                        ('late_accepted_at', '=', None),
+                        ]))
         for settlement in settlements:
             difference = (
                 amounts['takings'][settlement.id]
@@ -1076,21 +1158,40 @@ class Settlement(
         cls._confirm(settlements)
 
     @classmethod
-    @Workflow.transition('confirmed')
     def _confirm(cls, settlements):
+        """Post the moves of the settlements and mark them confirmed
+
+        The transition of the workflow, written with the move and the
+        employee: Workflow.transition would write the state a second
+        time."""
         pool = Pool()
         Move = pool.get('account.move')
-        amounts = cls.get_amounts(settlements, cls._confirm_amounts)
+        Sequence = pool.get('ir.sequence.strict')
+        settlements = [
+            s for s in settlements
+            if (s.state, 'confirmed') in cls._transitions]
+        # One query for the amounts, the checks and the lines of the moves
+        totals = cls.get_totals(settlements, sorted(
+                set().union(*(
+                        cls._amount_kinds[n] for n in cls._confirm_amounts))
+                | {'fee', 'non_cash'}))
+        amounts = cls.get_amounts(
+            settlements, cls._confirm_amounts, totals=totals)
+        cls.check_confirm(settlements, amounts=amounts)
         # check_confirm refuses a waiver not approved: the approved waivers
         # of the amounts are then all the waivers
-        cls.check_confirm(settlements, amounts=amounts)
         cls.check_waivers(settlements, amounts=amounts)
-        moves = cls.get_moves(settlements, amounts=amounts)
+        # Posting locks the move sequence of each period: locked before the
+        # moves are made, a call run again for it has done little
+        periods = find_periods(settlements)
+        Sequence.lock(list({
+                    p.move_sequence_used for p in periods.values()
+                    if p.move_sequence_used}))
+        moves = cls.get_moves(
+            settlements, amounts=amounts, totals=totals, periods=periods)
         Move.save(list(moves.values()))
         Move.post(list(moves.values()))
         employee = acting_employee()
-        # The state written with the move and the employee: one write where
-        # the transition would make a second one
         for settlement in settlements:
             settlement.move = moves.get(settlement)
             settlement.confirmed_by = employee
@@ -1125,48 +1226,29 @@ class Settlement(
                 })
 
     @classmethod
-    def get_line_totals(cls, settlements):
+    def get_line_totals(cls, settlements, totals=None):
         """Return the fees per business type and the non-cash per kind
 
         As dictionaries of settlement id: [(business type id, amount)] and
-        settlement id: {kind: amount}"""
-        pool = Pool()
-        Fee = pool.get('hall.cash.settlement.fee')
-        NonCash = pool.get('hall.cash.settlement.non_cash')
-        cursor = Transaction().connection.cursor()
-        fee = Fee.__table__()
-        non_cash = NonCash.__table__()
+        settlement id: {kind: amount}; from the totals of get_totals when
+        they are given with the fees and the non-cash."""
+        if totals is None or not totals.keys() >= {'fee', 'non_cash'}:
+            totals = cls.get_totals(settlements, ['fee', 'non_cash'])
         fees = defaultdict(list)
         non_cashes = defaultdict(dict)
-        for sub_ids in grouped_slice(
-                [s.id for s in settlements], backend.MAX_QUERY_PARAMS):
-            sub_ids = list(sub_ids)
-            query = fee.select(
-                fee.settlement, fee.business_type,
-                Sum(fee.amount).as_('amount'),
-                where=reduce_ids(fee.settlement, sub_ids),
-                group_by=[fee.settlement, fee.business_type],
-                order_by=[fee.settlement, fee.business_type])
-            if backend.name == 'sqlite':
-                sqlite_apply_types(query, [None, None, 'NUMERIC'])
-            cursor.execute(*query)
-            for settlement_id, type_id, amount in cursor:
-                fees[settlement_id].append((type_id, amount))
-            query = non_cash.select(
-                non_cash.settlement, non_cash.kind,
-                Sum(non_cash.amount).as_('amount'),
-                where=reduce_ids(non_cash.settlement, sub_ids),
-                group_by=[non_cash.settlement, non_cash.kind])
-            if backend.name == 'sqlite':
-                sqlite_apply_types(query, [None, None, 'NUMERIC'])
-            cursor.execute(*query)
-            for settlement_id, kind, amount in cursor:
-                non_cashes[settlement_id][kind] = amount
+        for settlement_id, amounts in totals['fee'].items():
+            fees[settlement_id] = sorted(
+                (int(t), a) for t, a in amounts.items())
+        for settlement_id, amounts in totals['non_cash'].items():
+            non_cashes[settlement_id] = dict(amounts)
         return fees, non_cashes
 
     @classmethod
-    def get_moves(cls, settlements, amounts=None):
-        "Return the account move of each settlement that moves money"
+    def get_moves(cls, settlements, amounts=None, totals=None, periods=None):
+        """Return the account move of each settlement that moves money
+
+        The amounts, the totals and the periods may be given as
+        get_amounts, get_totals and find_periods return them."""
         pool = Pool()
         Configuration = pool.get('hall.cash.configuration')
         BusinessType = pool.get('hall.cash.business_type')
@@ -1183,9 +1265,10 @@ class Settlement(
                     'bank_card_account']:
                 values[name] = configuration.get_multivalue(
                     name, company=company.id)
-        periods = find_periods(settlements)
+        if periods is None:
+            periods = find_periods(settlements)
 
-        fees, non_cashes = cls.get_line_totals(settlements)
+        fees, non_cashes = cls.get_line_totals(settlements, totals=totals)
         business_types = {
             t.id: t for t in BusinessType.browse(
                 list({t for v in fees.values() for t, _ in v}))}
