@@ -3,7 +3,10 @@
 # license terms.
 """What the tests that start servers share: free ports, the environment
 without the test framework's settings, the demo database copied on
-PostgreSQL, the wait for a server to answer."""
+PostgreSQL, the wait for a server to answer, the environment of the
+production servers and a JSON-RPC call."""
+import base64
+import json
 import os
 import socket
 import sys
@@ -114,6 +117,39 @@ def uri():
     "The PostgreSQL server of the run, ending with /"
     value = os.environ['TRYTOND_DATABASE__URI']
     return value if value.endswith('/') else value + '/'
+
+
+def server_env(tmp_path, database):
+    "The environment of the services: the repository's trytond.conf"
+    env = clean_env()
+    env.update({
+            'TRYTOND_CONFIG': os.path.join(ROOT, 'trytond.conf'),
+            'TRYTOND_DATABASE__URI': uri(),
+            'TRYTOND_DATABASE__PATH': str(tmp_path / 'filestore'),
+            'TRYTOND_WEB__ROOT': os.path.join(
+                ROOT, 'web', 'node_modules', 'tryton-sao'),
+            'TRYTOND_DATABASE_NAMES': database,
+            })
+    return env
+
+
+def rpc(url, method, params, session=None, timeout=60):
+    """Call method on the JSON-RPC server url; return its result
+
+    Dates and decimals travel as Tryton's client sends them."""
+    from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
+    headers = {'Content-Type': 'application/json'}
+    if session:
+        headers['Authorization'] = 'Session ' + base64.b64encode(
+            session.encode()).decode()
+    request = urllib.request.Request(url, data=json.dumps({
+                'id': 1, 'method': method, 'params': params},
+            cls=JSONEncoder).encode(),
+        headers=headers)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        answer = json.load(response, object_hook=JSONDecoder())
+    assert 'error' not in answer or not answer['error'], answer
+    return answer['result']
 
 
 def hall_figures(database):

@@ -23,9 +23,8 @@ import time
 
 import pytest
 from servers import (
-    BIN, ROOT, clean_env, copy_demo_database, drop_database, free_port, tail,
-    uri, wait_http)
-from test_deployment import rpc
+    BIN, ROOT, clean_env, copy_demo_database, drop_database, free_port, rpc,
+    server_env, tail, uri, wait_http)
 
 # One worker runs the tests that start servers, one after the other:
 # beside each other they slow the browser sweep past its limits
@@ -132,15 +131,7 @@ def test_kill_during_confirmation(tmp_path):
     try:
         ids = counted(database)
 
-        env = clean_env()
-        env.update({
-                'TRYTOND_CONFIG': os.path.join(ROOT, 'trytond.conf'),
-                'TRYTOND_DATABASE__URI': uri(),
-                'TRYTOND_DATABASE__PATH': str(tmp_path / 'filestore'),
-                'TRYTOND_DATABASE_NAMES': database,
-                'TRYTOND_WEB__ROOT': os.path.join(
-                    ROOT, 'web', 'node_modules', 'tryton-sao'),
-                })
+        env = server_env(tmp_path, database)
         port = free_port()
         log = open(tmp_path / 'gunicorn.log', 'w')
         server = subprocess.Popen([

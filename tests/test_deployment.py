@@ -20,7 +20,6 @@ loopback, with the repository's ``trytond.conf`` and
 The times of each step are printed (``pytest -s``) and written to
 ``HALL_TEST_OUTPUT/deployment-postgresql.json``.  PostgreSQL only.
 """
-import base64
 import json
 import os
 import shutil
@@ -32,7 +31,7 @@ import urllib.request
 import pytest
 from servers import (
     BIN, ROOT, clean_env, copy_demo_database, drop_database, free_port,
-    hall_figures, tail, uri, wait_http)
+    hall_figures, rpc, server_env, tail, uri, wait_http)
 
 ADMIN_TIMEOUT = 1200  # trytond-admin's activation of the hall modules
 PASSWORD = 'deploy-admin-password'
@@ -51,8 +50,6 @@ pytestmark = [
 TIMES = {}
 
 
-
-
 def record(step, seconds):
     TIMES[step] = round(seconds, 1)
     print(f'\n{step}: {seconds:.1f} s')
@@ -61,35 +58,6 @@ def record(step, seconds):
     os.makedirs(output, exist_ok=True)
     with open(os.path.join(output, 'deployment-postgresql.json'), 'w') as fp:
         json.dump(TIMES, fp, indent=1)
-
-
-def server_env(tmp_path, database):
-    "The environment of the services: the repository's trytond.conf"
-    env = clean_env()
-    env.update({
-            'TRYTOND_CONFIG': os.path.join(ROOT, 'trytond.conf'),
-            'TRYTOND_DATABASE__URI': uri(),
-            'TRYTOND_DATABASE__PATH': str(tmp_path / 'filestore'),
-            'TRYTOND_WEB__ROOT': os.path.join(
-                ROOT, 'web', 'node_modules', 'tryton-sao'),
-            'TRYTOND_DATABASE_NAMES': database,
-            })
-    return env
-
-
-def rpc(url, method, params, session=None):
-    "Call method on the JSON-RPC server url; return its result"
-    headers = {'Content-Type': 'application/json'}
-    if session:
-        headers['Authorization'] = 'Session ' + base64.b64encode(
-            session.encode()).decode()
-    request = urllib.request.Request(url, data=json.dumps({
-                'id': 1, 'method': method, 'params': params}).encode(),
-        headers=headers)
-    with urllib.request.urlopen(request, timeout=60) as response:
-        answer = json.load(response)
-    assert 'error' not in answer or not answer['error'], answer
-    return answer['result']
 
 
 def stop(processes):
@@ -151,7 +119,7 @@ def test_servers_without_containers(tmp_path):
         admin = subprocess.run([
                 os.path.join(BIN, 'trytond-admin'), '-d', database,
                 '--all', '-u', 'hall_duties', 'hall_cash', 'hall_stock',
-                '--activate-dependencies', '-l', 'zh_CN',
+                'hall_complaints', '--activate-dependencies', '-l', 'zh_CN',
                 '--email', 'admin@example.com'],
             env={**env, 'TRYTONPASSFILE': str(password_file)},
             capture_output=True, text=True, timeout=ADMIN_TIMEOUT, cwd=ROOT)
@@ -188,11 +156,12 @@ def test_servers_without_containers(tmp_path):
             auth = f'admin:{user_id}:{session}'
             modules = rpc(url, 'model.ir.module.search_read', [
                     [('name', 'in',
-                            ['hall_duties', 'hall_cash', 'hall_stock'])],
+                            ['hall_duties', 'hall_cash', 'hall_stock',
+                                'hall_complaints'])],
                     0, None, None, ['name', 'state'], {}], auth)
             assert {(m['name'], m['state']) for m in modules} == {
                 ('hall_duties', 'activated'), ('hall_cash', 'activated'),
-                ('hall_stock', 'activated')}
+                ('hall_stock', 'activated'), ('hall_complaints', 'activated')}
             # The web client is served too
             with urllib.request.urlopen(
                     f'http://127.0.0.1:{port}/', timeout=30) as response:
