@@ -465,34 +465,43 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
         return {c.id: by_hall[c.hall.id] for c in complaints}
 
     @classmethod
-    def notify_overdue(cls, complaints):
-        "A web client notification to the taker and the group leaders"
+    def notify(cls, complaints, employees, message, description):
+        """Notify in the web client the users of the employees of each
+        complaint (a dict of lists) with the message and the description
+        (a function of the complaint)"""
         pool = Pool()
         Notification = pool.get('res.notification')
         User = pool.get('res.user')
-        leaders = cls.get_leaders(complaints)
-        employees = {c.taken_by for c in complaints if c.taken_by}
-        for complaint in complaints:
-            employees.update(leaders[complaint.id])
-        users = User.search([
-                ('employees', 'in', [e.id for e in employees]),
-                ])
+        wanted = {e.id for c in complaints for e in employees[c.id]}
+        users = User.search([('employees', 'in', list(wanted))])
         to_create = []
         for user in users:
-            mine = set(user.employees)
+            mine = {e.id for e in user.employees}
             for complaint in complaints:
-                if ({complaint.taken_by} | set(leaders[complaint.id])) & mine:
+                if {e.id for e in employees[complaint.id]} & mine:
                     to_create.append({
                             'user': user.id,
                             'label': gettext(
-                                'hall_complaints.msg_complaint_overdue',
-                                complaint=complaint.rec_name),
-                            'description': complaint.description[:100],
+                                message, complaint=complaint.rec_name,
+                                employee=(complaint.escalated_by.rec_name
+                                    if complaint.escalated_by else '')),
+                            'description': description(complaint)[:100],
                             'icon': 'tryton-notification',
                             'model': cls.__name__,
                             'records': f'[{complaint.id}]',
                             })
         Notification.create(to_create)
+
+    @classmethod
+    def notify_overdue(cls, complaints):
+        "Tell the taker and the group leaders in the web client"
+        leaders = cls.get_leaders(complaints)
+        employees = {
+            c.id: ([c.taken_by] if c.taken_by else []) + leaders[c.id]
+            for c in complaints}
+        cls.notify(
+            complaints, employees, 'hall_complaints.msg_complaint_overdue',
+            lambda c: c.description)
 
     @classmethod
     def get_overdue_recipients(cls, complaints, name):
@@ -590,28 +599,11 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
 
     @classmethod
     def notify_escalated(cls, complaints):
-        pool = Pool()
-        Notification = pool.get('res.notification')
-        User = pool.get('res.user')
-        leaders = cls.get_leaders(complaints)
-        to_create = []
-        for complaint in complaints:
-            for user in User.search([
-                        ('employees', 'in',
-                            [e.id for e in leaders[complaint.id]]),
-                        ]):
-                to_create.append({
-                        'user': user.id,
-                        'label': gettext(
-                            'hall_complaints.msg_complaint_escalation',
-                            complaint=complaint.rec_name,
-                            employee=complaint.escalated_by.rec_name),
-                        'description': complaint.judgement[:100],
-                        'icon': 'tryton-notification',
-                        'model': cls.__name__,
-                        'records': f'[{complaint.id}]',
-                        })
-        Notification.create(to_create)
+        "Tell the group leaders in the web client"
+        cls.notify(
+            complaints, cls.get_leaders(complaints),
+            'hall_complaints.msg_complaint_escalation',
+            lambda c: c.judgement)
 
     @classmethod
     @ModelView.button
