@@ -3,7 +3,7 @@
 # license terms.
 from trytond.pool import Pool
 
-from . import complaint, hall, ir, question
+from . import analysis, complaint, hall, ir, question, training
 
 __all__ = ['register']
 
@@ -17,9 +17,23 @@ def register():
         complaint.Pause,
         complaint.FollowUp,
         complaint.Forward,
+        question.Summary,
         question.Question,
         question.Inquiry,
+        question.Case,
+        training.TrainingSession,
+        training.TrainingSessionQuestion,
+        training.TrainingSessionCase,
+        analysis.Task,
+        analysis.Analysis,
+        analysis.AnalysisLine,
+        analysis.StatCategory,
+        analysis.StatWeek,
         module='hall_complaints', type_='model')
     Pool.register(
         complaint.ComplaintOverdue,
+        question.SummaryReport,
+        analysis.AnalysisReport,
+        analysis.AnalysisSpreadsheet,
+        analysis.ComplaintFile,
         module='hall_complaints', type_='report')

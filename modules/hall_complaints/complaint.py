@@ -8,6 +8,8 @@ leader or forwarded to a department, followed up and closed."""
 import datetime as dt
 from collections import defaultdict
 
+from sql import Null
+
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields,
@@ -20,7 +22,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.report import Report
 from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import (
     ComplaintError, ComplaintStateError, ComplaintValidationError)
@@ -159,6 +161,10 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
         help="Who took the complaint: responsible for it until it is "
         "closed.")
     taken_at = fields.DateTime("Taken at", readonly=True)
+    week = fields.Date(
+        "Week", readonly=True,
+        help="The Monday of the week the complaint was taken, in the "
+        "hall's time: what the weekly analysis counts by.")
     deadline = fields.DateTime(
         "Deadline", readonly=True,
         help="When the customer must have had the answer: the hall's "
@@ -226,6 +232,9 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
     closed_at = fields.DateTime("Closed at", readonly=True)
     state = fields.Selection(
         STATES, "State", readonly=True, required=True, sort=False)
+    channel_string = channel.translated('channel')
+    complexity_string = complexity.translated('complexity')
+    state_string = state.translated('state')
     on_time = fields.Function(
         fields.Boolean("On Time"), 'on_change_with_on_time')
     overdue_recipients = fields.Function(fields.Many2Many(
@@ -244,6 +253,7 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
                     (t.deadline, Index.Range()),
                     where=t.state.in_(UNANSWERED)),
                 Index(t, (t.hall, Index.Range()), (t.taken_at, Index.Range())),
+                Index(t, (t.hall, Index.Equality()), (t.week, Index.Range())),
                 Index(t, (t.taken_by, Index.Range())),
                 })
         cls._order = [('taken_at', 'DESC'), ('id', 'DESC')]
@@ -285,6 +295,28 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        Company = pool.get('company.company')
+        Hall = pool.get('hall.hall')
+        super().__register__(module)
+        # Migration from 8.0.3: the week of the complaints taken before
+        table = cls.__table__()
+        hall = Hall.__table__()
+        company = Company.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.join(hall, condition=table.hall == hall.id
+                ).join(company, condition=hall.company == company.id
+                ).select(table.id, table.taken_at, company.timezone,
+                where=(table.week == Null) & (table.taken_at != Null)))
+        for id_, taken_at, timezone in cursor.fetchall():
+            zone = tz.ZoneInfo(timezone) if timezone else tz.UTC
+            day = to_local(taken_at, zone).date()
+            cursor.execute(*table.update(
+                    [table.week], [day - dt.timedelta(days=day.weekday())],
+                    where=table.id == id_))
 
     @classmethod
     def default_state(cls):
@@ -346,7 +378,7 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
         else:
             default = default.copy()
         for name in [
-                'number', 'deadline', 'pauses',
+                'number', 'deadline', 'week', 'pauses',
                 'answer', 'answered_by', 'answered_at',
                 'escalated_by', 'escalated_at', 'judgement', 'forwards',
                 'followups', 'resolution', 'resolved_by', 'resolved_at',
@@ -420,13 +452,25 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
             deadline = min(deadline, to_utc(closing, zone))
         return deadline + (self.waited or dt.timedelta())
 
+    def compute_week(self):
+        "Return the Monday of the week it was taken, in the hall's time"
+        zone = company_timezone(self.hall.company)
+        day = to_local(self.taken_at, zone).date()
+        return day - dt.timedelta(days=day.weekday())
+
     @classmethod
     def set_deadline(cls, complaints):
         to_write = []
         for complaint in complaints:
+            values = {}
             deadline = complaint.compute_deadline()
             if deadline != complaint.deadline:
-                to_write.extend([[complaint], {'deadline': deadline}])
+                values['deadline'] = deadline
+            week = complaint.compute_week()
+            if week != complaint.week:
+                values['week'] = week
+            if values:
+                to_write.extend([[complaint], values])
         if to_write:
             with without_check_access():
                 cls.write(*to_write)
@@ -465,10 +509,12 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
         return {c.id: by_hall[c.hall.id] for c in complaints}
 
     @classmethod
-    def notify(cls, complaints, employees, message, description):
+    def notify(cls, complaints, employees, message, description,
+            model=None):
         """Notify in the web client the users of the employees of each
         complaint (a dict of lists) with the message and the description
-        (a function of the complaint)"""
+        (a function of the complaint); the records may be of another model
+        of the module, named by model"""
         pool = Pool()
         Notification = pool.get('res.notification')
         User = pool.get('res.user')
@@ -478,16 +524,18 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
         for user in users:
             mine = {e.id for e in user.employees}
             for complaint in complaints:
+                escalated_by = getattr(complaint, 'escalated_by', None)
                 if {e.id for e in employees[complaint.id]} & mine:
                     to_create.append({
                             'user': user.id,
                             'label': gettext(
                                 message, complaint=complaint.rec_name,
-                                employee=(complaint.escalated_by.rec_name
-                                    if complaint.escalated_by else '')),
-                            'description': description(complaint)[:100],
+                                employee=(escalated_by.rec_name
+                                    if escalated_by else '')),
+                            'description': (
+                                description(complaint) or '')[:100],
                             'icon': 'tryton-notification',
-                            'model': cls.__name__,
+                            'model': model or cls.__name__,
                             'records': f'[{complaint.id}]',
                             })
         Notification.create(to_create)

@@ -325,13 +325,15 @@ class Deadline(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         """Mark done the open deadlines proved by the documents
 
         A document proves the deadline of its hall due on its due date
-        whose task takes its model as proof."""
+        whose task takes its model as proof; a model proving several tasks
+        names the task of each document by its ``deadline_task_code``."""
         keys = {}
         for document in documents:
             hall = getattr(document, 'hall', None)
             due_date = getattr(document, 'due_date', None)
+            code = getattr(document, 'deadline_task_code', None)
             if hall and due_date:
-                keys[document.__name__, hall.id, due_date] = document
+                keys[document.__name__, hall.id, due_date, code] = document
         if not keys:
             return []
         deadlines = []
@@ -349,9 +351,10 @@ class Deadline(HallDocumentMixin, Workflow, ModelSQL, ModelView):
         to_write = []
         proved = []
         for deadline in deadlines:
-            document = keys.get((
-                    deadline.task.document, deadline.hall.id,
-                    deadline.due_date))
+            key = (
+                deadline.task.document, deadline.hall.id, deadline.due_date)
+            document = keys.get(key + (deadline.task.code,)) or keys.get(
+                key + (None,))
             if document:
                 to_write.extend([[deadline], {
                             'document': str(document),
@@ -426,7 +429,7 @@ class Deadline(HallDocumentMixin, Workflow, ModelSQL, ModelView):
 
         The proof model answers through its classmethod
         ``deadline_documents(keys)`` which returns for each (hall id, due
-        date) key the record proving it."""
+        date) key the record proving it, or a list of them."""
         pool = Pool()
         by_model = defaultdict(list)
         for deadline in deadlines:
@@ -442,7 +445,11 @@ class Deadline(HallDocumentMixin, Workflow, ModelSQL, ModelView):
                 continue
             found = Model.deadline_documents(
                 {(d.hall.id, d.due_date) for d in model_deadlines})
-            documents.extend(found.values())
+            for value in found.values():
+                if isinstance(value, (list, tuple)):
+                    documents.extend(value)
+                else:
+                    documents.append(value)
         if documents:
             return cls.record_documents(documents)
         return []
