@@ -19,7 +19,7 @@ from trytond.modules.hall_duties.common import (
 from trytond.modules.hall_duties.hall import DueDocumentMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.report import Report
+from trytond.modules.company import CompanyReport
 from trytond.transaction import Transaction, without_check_access
 
 from . import complaint as complaint_module
@@ -595,17 +595,17 @@ class StatWeek(StatMixin):
             group_by=[complaint.hall, hall.company, complaint.week])
 
 
-class AnalysisReport(Report):
+class AnalysisReport(CompanyReport):
     "The weekly complaint analysis"
     __name__ = 'hall.complaint.analysis'
 
 
-class AnalysisSpreadsheet(Report):
+class AnalysisSpreadsheet(CompanyReport):
     "The weekly complaint analysis as a spreadsheet"
     __name__ = 'hall.complaint.analysis.ods'
 
 
-class ComplaintFile(Report):
+class ComplaintFile(CompanyReport):
     """The complaints by category, the unresolved ones with their forwarding
     record (投诉分类)"""
     __name__ = 'hall.complaint.file'

@@ -8,7 +8,7 @@ leader or forwarded to a department, followed up and closed."""
 import datetime as dt
 from collections import defaultdict
 
-from sql import Null
+from sql import Literal, Null
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -252,6 +252,12 @@ class Complaint(Workflow, HallDocumentMixin, ModelSQL, ModelView):
                 Index(t,
                     (t.deadline, Index.Range()),
                     where=t.state.in_(UNANSWERED)),
+                # What the cron looks for: open and not yet found overdue,
+                # as the search of a false boolean writes it
+                Index(t,
+                    (t.deadline, Index.Range()),
+                    where=(t.state == 'open')
+                    & ((t.overdue == Literal(False)) | (t.overdue == Null))),
                 Index(t, (t.hall, Index.Range()), (t.taken_at, Index.Range())),
                 Index(t, (t.hall, Index.Equality()), (t.week, Index.Range())),
                 Index(t, (t.taken_by, Index.Range())),

@@ -13,8 +13,8 @@ from trytond.modules.hall_duties.common import (
     acting_employee, in_hall_groups, is_own_employee)
 from trytond.modules.hall_duties.hall import HallDocumentMixin
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval
-from trytond.report import Report
+from trytond.pyson import Eval
+from trytond.modules.company import CompanyReport
 from trytond.transaction import without_check_access
 
 from . import complaint as complaint_module
@@ -296,8 +296,7 @@ class Summary(Workflow, HallDocumentMixin, ModelSQL, ModelView):
                     },
                 'hand': {
                     'invisible': Eval('state') != 'draft',
-                    'readonly': ~Bool(Eval('duty_manager')),
-                    'depends': ['state', 'duty_manager'],
+                    'depends': ['state'],
                     },
                 })
 
@@ -464,7 +463,7 @@ class Summary(Workflow, HallDocumentMixin, ModelSQL, ModelView):
             tick(summary.collector, summary.date, 'co_summary')
 
 
-class SummaryReport(Report):
+class SummaryReport(CompanyReport):
     "The 18:00 summary of the hot and difficult questions"
     __name__ = 'hall.question.summary'
 

@@ -10,7 +10,6 @@ the published rota of the days they settle; ``create_settlement``,
 ``close_count`` and ``setup_demo_deposit`` make the documents.  The days of
 the demo are in ``hall_cash/demo/``.
 """
-import datetime as dt
 from decimal import Decimal
 
 from proteus import Model
@@ -20,7 +19,8 @@ from trytond.modules.account.tests.tools import (
 from trytond.modules.account_invoice.tests.tools import (
     set_fiscalyear_invoice_sequences)
 from trytond.modules.company.tests.tools import get_company
-from trytond.modules.hall_duties.tests.tools import HALL_CODE
+from trytond.modules.hall_duties.tests.tools import (
+    publish_rota as publish_demo_rota)
 from trytond.modules.hall_duties.tests.tools import (
     setup_boards, setup_demo as setup_demo_duties)
 from trytond.tests.tools import set_user
@@ -179,47 +179,9 @@ def setup_demo_cash(config=None):
 
 
 def publish_rota(dates, badges=CLERKS, shift='full', config=None):
-    """Put the staff of badges on the shift of the dates on the published
-    rotas of the demo hall
-
-    The days already on a rota are kept; a published rota missing some is
-    reset to draft and published again.  Run as a user who may publish a
-    rota late (the director or the administrator)."""
-    Hall = Model.get('hall.hall', config=config)
-    Employee = Model.get('company.employee', config=config)
-    Roster = Model.get('hall.roster', config=config)
-    hall, = Hall.find([('code', '=', HALL_CODE)])
-    employees = Employee.find([
-            ('hall', '=', hall.id),
-            ('badge', 'in', list(badges)),
-            ])
-    weeks = {}
-    for date in dates:
-        week = date - dt.timedelta(days=date.weekday())
-        weeks.setdefault(week, set()).add(date)
-    for week, week_dates in sorted(weeks.items()):
-        rosters = Roster.find([
-                ('hall', '=', hall.id),
-                ('week', '=', week),
-                ])
-        if rosters:
-            roster, = rosters
-        else:
-            roster = Roster(hall=hall, week=week)
-        rostered = {(l.employee.id, l.date) for l in roster.lines}
-        missing = [
-            (e, d) for d in sorted(week_dates) for e in employees
-            if (e.id, d) not in rostered]
-        if not missing and roster.state == 'published':
-            continue
-        if roster.state == 'published':
-            roster.click('draft')
-        for employee, date in missing:
-            roster.lines.new(
-                employee=employee, date=date, shift=shift,
-                post=employee.posts[0])
-        roster.save()
-        roster.click('publish')
+    """Put the staff of badges, by default the clerks, on the shift of the
+    dates on the published rotas of the demo hall"""
+    return publish_demo_rota(dates, badges, shift=shift, config=config)
 
 
 def close_count(settlement, config=None):

@@ -8,6 +8,7 @@ them in dependency order and the scenarios use them through
 ``activate_modules(..., setup_demo)``.
 """
 import contextlib
+import datetime as dt
 from unittest import mock
 
 from proteus import Model
@@ -16,7 +17,8 @@ from trytond.modules.company.tests.tools import create_company, get_company
 
 __all__ = [
     'DEMO_STAFF', 'load_language', 'create_hall', 'create_staff',
-    'setup_company', 'setup_demo', 'setup_boards', 'business_day']
+    'setup_company', 'setup_demo', 'setup_boards', 'business_day',
+    'publish_rota']
 
 HALL_CODE = 'H01'
 HALL_NAME = '第一营业厅'
@@ -173,3 +175,47 @@ def setup_boards(config=None):
     users = User.find([('employees', '!=', None)])
     if users:
         User.click(users, 'set_hall_board')
+
+
+def publish_rota(dates, badges, shift='full', config=None):
+    """Put the staff of badges on the shift of the dates on the published
+    rotas of the demo hall
+
+    The days already on a rota are kept; a published rota missing some is
+    reset to draft and published again.  Run as a user who may publish a
+    rota late (the director or the administrator)."""
+    Hall = Model.get('hall.hall', config=config)
+    Employee = Model.get('company.employee', config=config)
+    Roster = Model.get('hall.roster', config=config)
+    hall, = Hall.find([('code', '=', HALL_CODE)])
+    employees = Employee.find([
+            ('hall', '=', hall.id),
+            ('badge', 'in', list(badges)),
+            ])
+    weeks = {}
+    for date in dates:
+        week = date - dt.timedelta(days=date.weekday())
+        weeks.setdefault(week, set()).add(date)
+    for week, week_dates in sorted(weeks.items()):
+        rosters = Roster.find([
+                ('hall', '=', hall.id),
+                ('week', '=', week),
+                ])
+        if rosters:
+            roster, = rosters
+        else:
+            roster = Roster(hall=hall, week=week)
+        rostered = {(l.employee.id, l.date) for l in roster.lines}
+        missing = [
+            (e, d) for d in sorted(week_dates) for e in employees
+            if (e.id, d) not in rostered]
+        if not missing and roster.state == 'published':
+            continue
+        if roster.state == 'published':
+            roster.click('draft')
+        for employee, date in missing:
+            roster.lines.new(
+                employee=employee, date=date, shift=shift,
+                post=employee.posts[0])
+        roster.save()
+        roster.click('publish')
