@@ -8,8 +8,8 @@ complaints of a hall's week, with the graphs over the weeks."""
 import datetime as dt
 from collections import defaultdict
 
-from sql import Literal, Null
-from sql.aggregate import Count, Min, Sum
+from sql import Cast, Literal, Null
+from sql.aggregate import Count, Min
 from sql.conditionals import Case
 
 from trytond.i18n import gettext
@@ -324,7 +324,7 @@ class Analysis(DueDocumentMixin, Workflow, ModelSQL, ModelView):
         cursor.execute(*complaint.select(
                 complaint.category, complaint.channel, complaint.complexity,
                 complaint.state, complaint.answered_late, complaint.deadline,
-                complaint.escalated_at, Count(Literal('*')),
+                complaint.escalated_at, Count(complaint.id),
                 where=in_week,
                 group_by=[
                     complaint.category, complaint.channel,
@@ -364,8 +364,7 @@ class Analysis(DueDocumentMixin, Workflow, ModelSQL, ModelView):
         values['forwarded_count'] = cursor.fetchone()[0] or 0
 
         cursor.execute(*inquiry.select(
-                Count(Literal('*')),
-                Sum(Case((inquiry.flag != Null, 1), else_=0)),
+                Count(inquiry.id), Count(inquiry.flag),
                 where=(inquiry.hall == self.hall.id)
                 & (inquiry.date >= self.week)
                 & (inquiry.date <= self.on_change_with_week_end())))
@@ -374,8 +373,7 @@ class Analysis(DueDocumentMixin, Workflow, ModelSQL, ModelView):
         values['flagged_count'] = flagged or 0
 
         cursor.execute(*question.select(
-                Count(Literal('*')),
-                Sum(Case((question.state == 'answered', 1), else_=0)),
+                Count(question.id), Count(question.answered_at),
                 where=(question.hall == self.hall.id)
                 & (question.raised_on >= self.week)
                 & (question.raised_on <= self.on_change_with_week_end())))
@@ -519,11 +517,10 @@ class StatMixin(ModelSQL, ModelView):
 
     @classmethod
     def _late(cls, complaint):
-        return Sum(Case(
-                ((complaint.answered_late == Literal(True))
-                    | ((complaint.overdue == Literal(True))
-                        & complaint.state.in_(UNANSWERED)), 1),
-                else_=0))
+        return Count(complaint.id, filter_=(
+                (complaint.answered_late == Literal(True))
+                | ((complaint.overdue == Literal(True))
+                    & complaint.state.in_(UNANSWERED))))
 
 
 class StatCategory(StatMixin):
@@ -575,12 +572,10 @@ class StatWeek(StatMixin):
     def table_query(cls):
         complaint, hall, from_ = cls._tables()
         answered = ~complaint.state.in_(UNANSWERED)
-        on_time = Sum(Case(
-                (answered & (complaint.answered_late != Literal(True)), 1),
-                else_=0))
-        rated = Sum(Case(
-                (answered | (complaint.overdue == Literal(True)), 1),
-                else_=0))
+        on_time = Count(complaint.id, filter_=(
+                answered & (complaint.answered_late != Literal(True))))
+        rated = Count(complaint.id, filter_=(
+                answered | (complaint.overdue == Literal(True))))
         return from_.select(
             Min(complaint.id).as_('id'),
             complaint.hall.as_('hall'),
@@ -589,7 +584,9 @@ class StatWeek(StatMixin):
             Count(complaint.id).as_('complaint_count'),
             cls._late(complaint).as_('late_count'),
             on_time.as_('on_time_count'),
-            Case((rated > 0, Literal(100.0) * on_time / rated),
+            Case((rated > 0,
+                    Cast(on_time, cls.on_time_percent.sql_type().base)
+                    * Literal(100.0) / rated),
                 else_=Null).as_('on_time_percent'),
             where=complaint.week != Null,
             group_by=[complaint.hall, hall.company, complaint.week])

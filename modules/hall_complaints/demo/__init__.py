@@ -23,7 +23,15 @@ of the consultation post and the front desk.
 and the consultation post, two of them about the difficult question the
 consultation post raised in the book, which the group leader answered this
 morning before the pre-shift meeting, and this morning's inquiries with a
-hot question still to answer.
+hot question still to answer; the director assigned yesterday's collection
+at 17:30 and the consultation post gathered the questions at 18:00 and
+handed the summary to the group leader on duty.
+
+``setup_demo_training_material`` records the group leader's two typical
+cases of yesterday, fills today's pre-shift meeting with the answered
+questions, and makes the complaint analysis of the group leader and the
+statistics of the quality post for the week of the demo's complaints
+(the analysis handed in when that week is over).
 """
 import datetime as dt
 
@@ -32,7 +40,9 @@ from trytond.tests.tools import set_user
 
 from ..tests.tools import at, take
 
-__all__ = ['STEPS', 'setup_demo_complaint_days', 'setup_demo_question_days']
+__all__ = [
+    'STEPS', 'setup_demo_complaint_days', 'setup_demo_question_days',
+    'setup_demo_training_material']
 
 
 def _user(login, config=None):
@@ -185,6 +195,16 @@ def setup_demo_question_days(config=None):
             inquiry.save()
         inquiries.append(inquiry)
 
+    # 17:30: the director assigns the collection of the questions
+    Summary = Model.get('hall.question.summary', config=config)
+    Employee = Model.get('company.employee', config=config)
+    consult_employee, = Employee.find([('badge', '=', '1003')])
+    leader_employee, = Employee.find([('badge', '=', '1004')])
+    set_user(_user('director', config=config), config=config)
+    with at(_moment(1, 17, 30), config=config):
+        summary = Summary(collector=consult_employee)
+        summary.save()
+
     set_user(_user('consult', config=config), config=config)
     with at(_moment(1, 17, 50), config=config):
         roaming = Question(
@@ -195,6 +215,16 @@ def setup_demo_question_days(config=None):
         if inquiry.flag == 'difficult':
             inquiry.question = roaming
             inquiry.save()
+    # 18:00: the consultation post gathers and hands the summary
+    summary = Summary(summary.id)
+    with at(_moment(1, 18, 0), config=config):
+        summary.click('gather')
+    summary.duty_manager = leader_employee
+    summary.note = "国际漫游按天退订本周已被问多次，请班前会统一讲解。"
+    summary.save()
+    with at(_moment(1, 18, 5), config=config):
+        summary.click('hand')
+
     set_user(_user('leader', config=config), config=config)
     roaming = Question(roaming.id)
     roaming.answer = (
@@ -214,7 +244,64 @@ def setup_demo_question_days(config=None):
     set_user(_user('admin', config=config), config=config)
 
 
+# days ago, hour, minute, title, what happened, lesson
+CASES = [
+    (1, 16, 30, "耐心解释国际漫游按天退订",
+        "客户出国前来厅询问漫游包退订，营业员先查询客户已订套餐，再逐条说明"
+        "退订生效时间和计费方式，客户满意离开。",
+        "先查清客户的业务现状再解答，说明生效时间和费用。"),
+    (1, 17, 0, "宽带提速投诉的首问负责",
+        "客户投诉宽带提速后仍然很慢，受理人当场登记并联系网络维护中心，"
+        "次日上午回电告知处理结果。",
+        "谁受理谁跟踪，答复前先与相关部门确认结果。"),
+    ]
+
+
+def setup_demo_training_material(config=None):
+    """The group leader's two cases of yesterday, today's pre-shift meeting
+    filled with the answered questions, the analysis of the demo's week"""
+    Case = Model.get('hall.complaint.case', config=config)
+    Analysis = Model.get('hall.complaint.analysis', config=config)
+    Session = Model.get('hall.training.session', config=config)
+    if Case.find([]):
+        return
+    set_user(_user('leader', config=config), config=config)
+    for days_ago, hour, minute, title, description, lesson in CASES:
+        with at(_moment(days_ago, hour, minute), config=config):
+            Case(title=title, description=description, lesson=lesson).save()
+
+    set_user(_user('director', config=config), config=config)
+    today = dt.date.today()
+    sessions = Session.find([
+            ('date', '=', today),
+            ('kind', '=', 'pre_shift'),
+            ])
+    if sessions:
+        Session.click(sessions, 'fill_material')
+
+    # The week of the demo's complaints: handed in when it is over
+    start = today - dt.timedelta(days=3)
+    week = start - dt.timedelta(days=start.weekday())
+    this_week = today - dt.timedelta(days=today.weekday())
+    for login, kind in [('leader', 'analysis'), ('quality', 'statistics')]:
+        set_user(_user(login, config=config), config=config)
+        analysis = Analysis(kind=kind, week=week)
+        analysis.findings = (
+            "计费类投诉集中在增值业务扣费；一起服务态度投诉超时未答复，"
+            "已上报并转市场部。")
+        analysis.measures = (
+            "班前会讲解增值业务退订流程；复杂投诉受理后当天联系相关部门。")
+        analysis.save()
+        analysis.click('compute')
+        if week < this_week and kind == 'analysis':
+            with at(dt.datetime.combine(this_week, dt.time(11, 0)),
+                    config=config):
+                analysis.click('done')
+    set_user(_user('admin', config=config), config=config)
+
+
 STEPS = [
     setup_demo_complaint_days,
     setup_demo_question_days,
+    setup_demo_training_material,
     ]
