@@ -1,0 +1,107 @@
+# This file is part of the hall_scoring module.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+"""The demo data of the assessment: the users of the marketing department,
+last month's entries of the scoring team and its summary submitted and
+approved, this month's entries so far.
+
+``setup_demo_score_days`` scores, as the director, the group leader and
+the quality post would:
+
+- last month, a few findings of the daily inspections (a missing badge, a
+  counter in disorder, a customer's praise), one of them reversed with its
+  reason, and an error of a business form found by the quality audit; the
+  month summarized by the quality post, submitted by the director and
+  approved by the marketing department head;
+- this month, the inspections so far, one entry still in draft.
+"""
+import datetime as dt
+
+from proteus import Model, Wizard
+from trytond.tests.tools import set_user
+
+from ..tests.tools import setup_demo_scoring
+
+__all__ = ['STEPS', 'setup_demo_score_days']
+
+# days into the month, login of the scorer, badge, item, note
+LAST_MONTH = [
+    (2, 'director', '1001', 'appearance_uniform', "早班未佩戴工号牌"),
+    (3, 'leader', '1002', 'hall_order', "2号台宣传单摆放凌乱"),
+    (5, 'director', '1003', 'service_praise', "客户来电表扬赵敏耐心解答"),
+    (8, 'quality', '1002', 'form_irregular', "业务受理单缺客户签名"),
+    (12, 'leader', '1001', 'service_manner', "未起身迎接客户"),
+    (15, 'director', '1001', 'service_praise', "客户留言表扬"),
+    (20, 'director', '1006', 'hall_order', "库房台账未及时整理"),
+    ]
+THIS_MONTH = [
+    (0, 'director', '1002', 'service_praise', "客户当面表扬"),
+    (0, 'leader', '1003', 'appearance_uniform', "未按规定着装"),
+    ]
+
+
+def _user(login, config=None):
+    User = Model.get('res.user', config=config)
+    user, = User.find([('login', '=', login)])
+    return user
+
+
+def _score(entries, month, config=None):
+    Entry = Model.get('hall.score.entry', config=config)
+    Employee = Model.get('company.employee', config=config)
+    Category = Model.get('hall.score.category', config=config)
+    created = []
+    for day, login, badge, code, note in entries:
+        set_user(_user(login, config=config), config=config)
+        employee, = Employee.find([('badge', '=', badge)])
+        category, = Category.find([('code', '=', code)])
+        entry = Entry(
+            employee=employee, category=category,
+            date=month + dt.timedelta(days=day), note=note)
+        entry.save()
+        created.append(entry)
+    return created
+
+
+def setup_demo_score_days(config=None):
+    "Score last month and this month as the scoring team would"
+    Entry = Model.get('hall.score.entry', config=config)
+    Period = Model.get('hall.score.period', config=config)
+    setup_demo_scoring(config=config)
+    if Entry.find([]):
+        return
+    today = dt.date.today()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+
+    entries = _score(LAST_MONTH, last_month, config=config)
+    for entry in entries:
+        set_user(_user('director', config=config), config=config)
+        Entry(entry.id).click('confirm')
+    # The missing badge was found in the drawer: reversed with the reason
+    reverse = Wizard('hall.score.entry.reverse', [Entry(entries[0].id)],
+        config=config)
+    reverse.form.reason = "工号牌在抽屉里，当场已佩戴，经核实不扣分。"
+    reverse.execute('reverse')
+
+    set_user(_user('quality', config=config), config=config)
+    period = Period(month=last_month)
+    period.save()
+    period.click('summarize')
+    set_user(_user('director', config=config), config=config)
+    period = Period(period.id)
+    period.click('submit')
+    set_user(_user('marketing_head', config=config), config=config)
+    period = Period(period.id)
+    period.click('approve')
+
+    if today.day > 1:
+        entries = _score(THIS_MONTH, this_month, config=config)
+        set_user(_user('director', config=config), config=config)
+        Entry(entries[0].id).click('confirm')
+    set_user(_user('admin', config=config), config=config)
+
+
+STEPS = [
+    setup_demo_score_days,
+    ]
