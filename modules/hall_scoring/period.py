@@ -415,6 +415,15 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @Workflow.transition('draft')
+    def draft(cls, periods):
+        cls.write(periods, {
+                'summarized_by': None,
+                'summarized_at': None,
+                'submitted_by': None,
+                'submitted_at': None,
+                })
+
+    @classmethod
     def do_reopen(cls, periods, reason):
         "Reopen the summaries for the reason, recorded with who and when"
         pool = Pool()
@@ -438,12 +447,7 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
                         'reopened_at': now(),
                         'from_state': p.state,
                         } for p in periods])
-            cls.write(periods, {
-                    'summarized_by': None,
-                    'summarized_at': None,
-                    'submitted_by': None,
-                    'submitted_at': None,
-                    })
+            cls.draft(periods)
 
 
 class PeriodLine(HallModelMixin, ModelSQL, ModelView):
