@@ -87,6 +87,7 @@ class Category(
         "the item in a day or a month.")
     cap_period = fields.Selection(
         CAP_PERIODS, "Cap per", sort=False)
+    cap_period_string = cap_period.translated('cap_period')
     source = fields.Selection(
         SOURCES, "Source", required=True, sort=False,
         help="Where the entries of the item come from.")
@@ -391,7 +392,7 @@ class Entry(Workflow, HallDocumentMixin, ModelSQL, ModelView):
                         employee=employee.rec_name,
                         category=category.rec_name,
                         cap=category.cap,
-                        period=dict(CAP_PERIODS)[category.cap_period]))
+                        period=category.cap_period_string))
 
     @classmethod
     @ModelView.button
