@@ -119,7 +119,8 @@ def test_servers_without_containers(tmp_path):
         admin = subprocess.run([
                 os.path.join(BIN, 'trytond-admin'), '-d', database,
                 '--all', '-u', 'hall_duties', 'hall_cash', 'hall_stock',
-                'hall_complaints', 'hall_scoring', '--activate-dependencies', '-l', 'zh_CN',
+                'hall_complaints', 'hall_scoring', '--activate-dependencies',
+                '-l', 'zh_CN',
                 '--email', 'admin@example.com'],
             env={**env, 'TRYTONPASSFILE': str(password_file)},
             capture_output=True, text=True, timeout=ADMIN_TIMEOUT, cwd=ROOT)
