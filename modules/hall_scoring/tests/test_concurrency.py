@@ -15,7 +15,7 @@ from trytond.tests.test_tryton import (
     DB_NAME, USER, activate_module, drop_db)
 from trytond.transaction import Transaction, TransactionError
 
-from ..exceptions import ScoreStateError
+from trytond.modules.hall_scoring.exceptions import ScoreStateError
 
 
 def call(func, *args, context=None, before=None):
