@@ -47,12 +47,13 @@ def _user(login, config=None):
 
 
 def _score(entries, month, config=None):
-    Entry = Model.get('hall.score.entry', config=config)
-    Employee = Model.get('company.employee', config=config)
-    Category = Model.get('hall.score.category', config=config)
     created = []
     for day, login, badge, code, note in entries:
         set_user(_user(login, config=config), config=config)
+        # The models as the scorer sees them
+        Entry = Model.get('hall.score.entry', config=config)
+        Employee = Model.get('company.employee', config=config)
+        Category = Model.get('hall.score.category', config=config)
         employee, = Employee.find([('badge', '=', badge)])
         category, = Category.find([('code', '=', code)])
         entry = Entry(
@@ -85,9 +86,9 @@ def setup_demo_score_days(config=None):
     reverse.form.reason = "工号牌在抽屉里，当场已佩戴，经核实不扣分。"
     reverse.execute('reverse')
 
+    # The first confirmed entry opened the month's summary in draft
     set_user(_user('quality', config=config), config=config)
-    period = Period(month=last_month)
-    period.save()
+    period, = Period.find([('month', '=', last_month)])
     period.click('summarize')
     set_user(_user('director', config=config), config=config)
     period = Period(period.id)
