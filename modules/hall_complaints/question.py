@@ -54,7 +54,25 @@ FLAGS = [
     ]
 
 
-class Inquiry(HallDocumentMixin, ModelSQL, ModelView):
+class StampMixin:
+    """Write on creation the server's date and the acting employee in the
+    fields named by ``_stamp_fields``"""
+    __slots__ = ()
+    _stamp_fields = ()
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and cls._stamp_fields:
+            date, employee = cls._stamp_fields
+            values[date] = Date.today()
+            values[employee] = acting_employee()
+        return values
+
+
+class Inquiry(StampMixin, HallDocumentMixin, ModelSQL, ModelView):
     "A customer's inquiry at the counter (咨询)"
     __name__ = 'hall.inquiry'
 
@@ -89,18 +107,11 @@ class Inquiry(HallDocumentMixin, ModelSQL, ModelView):
     def default_answered(cls):
         return True
 
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        pool = Pool()
-        Date = pool.get('ir.date')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create':
-            values['date'] = Date.today()
-            values['employee'] = acting_employee()
-        return values
+    # The day and the employee the server writes on creation
+    _stamp_fields = ('date', 'employee')
 
 
-class Question(Workflow, HallDocumentMixin, ModelSQL, ModelView):
+class Question(StampMixin, Workflow, HallDocumentMixin, ModelSQL, ModelView):
     "A hot or difficult question (疑难问题)"
     __name__ = 'hall.question'
     _rec_name = 'question'
@@ -180,15 +191,8 @@ class Question(Workflow, HallDocumentMixin, ModelSQL, ModelView):
         "The inquiries linked; raised without inquiry, asked once"
         return {q.id: len(q.inquiries) or 1 for q in questions}
 
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        pool = Pool()
-        Date = pool.get('ir.date')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create':
-            values['raised_on'] = Date.today()
-            values['raised_by'] = acting_employee()
-        return values
+    # The day and the employee the server writes on creation
+    _stamp_fields = ('raised_on', 'raised_by')
 
     @classmethod
     def check_modification(
@@ -224,7 +228,7 @@ class Question(Workflow, HallDocumentMixin, ModelSQL, ModelView):
                 })
 
 
-class Summary(Workflow, HallDocumentMixin, ModelSQL, ModelView):
+class Summary(StampMixin, Workflow, HallDocumentMixin, ModelSQL, ModelView):
     "The 18:00 summary of the day's hot and difficult questions (汇总)"
     __name__ = 'hall.question.summary'
 
@@ -323,15 +327,8 @@ class Summary(Workflow, HallDocumentMixin, ModelSQL, ModelView):
                     result[name][summary.id] += 1
         return result
 
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        pool = Pool()
-        Date = pool.get('ir.date')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create':
-            values['date'] = Date.today()
-            values['assigned_by'] = acting_employee()
-        return values
+    # The day and the employee the server writes on creation
+    _stamp_fields = ('date', 'assigned_by')
 
     @classmethod
     def create(cls, vlist):
@@ -468,7 +465,7 @@ class SummaryReport(CompanyReport):
     __name__ = 'hall.question.summary'
 
 
-class Case(HallDocumentMixin, ModelSQL, ModelView):
+class Case(StampMixin, HallDocumentMixin, ModelSQL, ModelView):
     "A typical case collected by the group leader (典型案例)"
     __name__ = 'hall.complaint.case'
     _rec_name = 'title'
@@ -500,15 +497,8 @@ class Case(HallDocumentMixin, ModelSQL, ModelView):
         for name in ['title', 'description', 'lesson']:
             getattr(cls, name).search_full_text = False
 
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        pool = Pool()
-        Date = pool.get('ir.date')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create':
-            values['date'] = Date.today()
-            values['recorded_by'] = acting_employee()
-        return values
+    # The day and the employee the server writes on creation
+    _stamp_fields = ('date', 'recorded_by')
 
     @classmethod
     def create(cls, vlist):
