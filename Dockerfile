@@ -30,7 +30,7 @@ COPY requirements.txt deploy/constraints.txt ./
 COPY modules ./modules
 RUN pip install --no-cache-dir -c constraints.txt -r requirements.txt \
         gunicorn ./modules/hall_duties ./modules/hall_cash ./modules/hall_stock \
-        ./modules/hall_complaints
+        ./modules/hall_complaints ./modules/hall_scoring
 COPY --from=sao /build/web/node_modules/tryton-sao /opt/sao
 COPY trytond.conf /etc/trytond.conf
 COPY deploy/gunicorn.conf.py /etc/gunicorn.conf.py

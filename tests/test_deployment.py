@@ -119,7 +119,8 @@ def test_servers_without_containers(tmp_path):
         admin = subprocess.run([
                 os.path.join(BIN, 'trytond-admin'), '-d', database,
                 '--all', '-u', 'hall_duties', 'hall_cash', 'hall_stock',
-                'hall_complaints', '--activate-dependencies', '-l', 'zh_CN',
+                'hall_complaints', 'hall_scoring', '--activate-dependencies',
+                '-l', 'zh_CN',
                 '--email', 'admin@example.com'],
             env={**env, 'TRYTONPASSFILE': str(password_file)},
             capture_output=True, text=True, timeout=ADMIN_TIMEOUT, cwd=ROOT)
@@ -157,11 +158,12 @@ def test_servers_without_containers(tmp_path):
             modules = rpc(url, 'model.ir.module.search_read', [
                     [('name', 'in',
                             ['hall_duties', 'hall_cash', 'hall_stock',
-                                'hall_complaints'])],
+                                'hall_complaints', 'hall_scoring'])],
                     0, None, None, ['name', 'state'], {}], auth)
             assert {(m['name'], m['state']) for m in modules} == {
                 ('hall_duties', 'activated'), ('hall_cash', 'activated'),
-                ('hall_stock', 'activated'), ('hall_complaints', 'activated')}
+                ('hall_stock', 'activated'), ('hall_complaints', 'activated'),
+                ('hall_scoring', 'activated')}
             # The web client is served too
             with urllib.request.urlopen(
                     f'http://127.0.0.1:{port}/', timeout=30) as response:

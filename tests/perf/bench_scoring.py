@@ -56,15 +56,13 @@ root; another user runs ``initdb`` and ``pg_ctl`` without ``su``)::
 
 The cluster ``./hall test --postgresql`` starts serves as well:
 ``TRYTOND_DATABASE__URI=postgresql://hall:hall@127.0.0.1:5432/``.
-When ``hall_scoring`` is not installed in the environment, it is loaded
-from ``drafts/hall_scoring`` of this repository.  The rows inserted get
+The rows inserted get
 every column their model requires (the script stops if one is missing).
 BENCH_DUMP=1 prints the statements of the summaries to the standard
 error.  This is a measurement, not a test: nothing asserts a time.
 """
 import argparse
 import datetime as dt
-import importlib.util
 import os
 import random
 import statistics
@@ -82,7 +80,6 @@ else:
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
             os.path.abspath(__file__))))
-DRAFTS = os.path.join(ROOT, 'drafts')
 # The month summarized
 MONTH = dt.date(2025, 3, 1)
 # The batches of the ORM creations: on SQLite the unique constraints are
@@ -104,25 +101,6 @@ ENTRY_COLUMNS = ['create_uid', 'create_date', 'hall', 'employee', 'date',
     'category', 'points', 'state', 'confirmed_at']
 PERIOD_COLUMNS = ['create_uid', 'create_date', 'hall', 'month',
     'base_score', 'state', 'late']
-
-
-def use_drafts():
-    """Load hall_scoring from drafts/ when it is not installed; return
-    whether it is"""
-    import trytond.modules
-    if importlib.util.find_spec('trytond.modules.hall_scoring'):
-        return False
-    if not os.path.isfile(os.path.join(DRAFTS, 'hall_scoring', 'tryton.cfg')):
-        return False
-    trytond.modules.__path__.append(DRAFTS)
-    get_modules = trytond.modules.get_modules
-
-    def get_modules_with_drafts(with_test=False):
-        return get_modules(with_test=with_test) | {'hall_scoring'}
-    trytond.modules.get_modules = get_modules_with_drafts
-    import trytond.ir.module
-    trytond.ir.module.get_modules = get_modules_with_drafts
-    return True
 
 
 @contextmanager
@@ -472,7 +450,6 @@ def main():
     parser.add_argument('--repeat', type=int, default=3)
     args = parser.parse_args()
 
-    drafts = use_drafts()
     from trytond import backend
     from trytond.pool import Pool
     from trytond.tests.test_tryton import DB_NAME, USER, activate_module
@@ -485,8 +462,7 @@ def main():
     start = time.perf_counter()
     activate_module(['hall_scoring'])
     print(f"backend {backend.name}, module activated in "
-        f"{time.perf_counter() - start:.0f} s"
-        + (" (from drafts/)" if drafts else ""), file=sys.stderr)
+        f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
 
     # The test pool also validates the computed fields on every save, which
     # a server does not: measure what a server runs

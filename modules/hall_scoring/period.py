@@ -12,6 +12,7 @@ from decimal import Decimal
 from sql import Literal
 from sql.aggregate import Sum
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.company import CompanyReport
@@ -29,6 +30,8 @@ from .score import POINTS_DIGITS, WEIGHT_GROUPS, now
 
 # The day of the next month the summary is due, without a task
 DUE_DAY = 4
+IN_MAX = backend.MAX_QUERY_PARAMS // 3
+POINTS_EXP = Decimal(10) ** -POINTS_DIGITS[1]
 BASE_SCORE = Decimal(100)
 # The stars of the star report (星级报表): the least final score of each
 STARS = [(5, Decimal(100)), (4, Decimal(95)), (3, Decimal(90)),
@@ -230,15 +233,22 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
         "Return the periods of the (hall, date) keys, created if asked"
         months = {(int(h), d.replace(day=1)) for h, d in keys}
         periods = []
+        by_month = defaultdict(set)
+        for hall, month in months:
+            by_month[month].add(hall)
         with without_check_access():
-            for hall, month in sorted(months):
-                found = cls.search([
-                        ('hall', '=', hall),
-                        ('month', '=', month),
-                        ])
-                if not found and create:
-                    found = cls.create([{'hall': hall, 'month': month}])
-                periods.extend(found)
+            for month, halls in sorted(by_month.items()):
+                for sub_halls in grouped_slice(sorted(halls), IN_MAX):
+                    periods.extend(cls.search([
+                                ('hall', 'in', list(sub_halls)),
+                                ('month', '=', month),
+                                ]))
+            if create:
+                found = {(p.hall.id, p.month) for p in periods}
+                missing = sorted(months - found)
+                if missing:
+                    periods.extend(cls.create([
+                                {'hall': h, 'month': m} for h, m in missing]))
         return periods
 
     @classmethod
@@ -288,7 +298,7 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
             by_month[period.month].append(period)
         for month, month_periods in by_month.items():
             for sub_halls in grouped_slice(
-                    [p.hall.id for p in month_periods]):
+                    [p.hall.id for p in month_periods], IN_MAX):
                 cursor.execute(*entry.join(category,
                         condition=entry.category == category.id
                         ).select(
@@ -301,12 +311,14 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
                         group_by=[entry.hall, entry.employee,
                             category.weight_group]))
                 for hall, employee, group, points in cursor:
-                    sums[hall, employee, group] += Decimal(str(points or 0))
+                    # SQLite sums the numerics as floats
+                    sums[hall, employee, group] += Decimal(
+                        str(points or 0)).quantize(POINTS_EXP)
 
         halls = [p.hall.id for p in periods]
         employees = defaultdict(list)
         with without_check_access():
-            for sub_halls in grouped_slice(halls):
+            for sub_halls in grouped_slice(halls, IN_MAX):
                 for employee in Employee.search([
                             ('hall', 'in', list(sub_halls)),
                             ], order=[('id', 'ASC')]):
@@ -518,19 +530,24 @@ class PeriodLine(HallModelMixin, ModelSQL, ModelView):
 
     @classmethod
     def get_entries(cls, lines, name):
+        "The confirmed entries of each line, one search a summary"
         pool = Pool()
         Entry = pool.get('hall.score.entry')
-        result = {}
+        result = {l.id: [] for l in lines}
+        by_period = defaultdict(dict)
+        for line in lines:
+            by_period[line.period][line.employee.id] = line.id
         with without_check_access():
-            for line in lines:
-                period = line.period
-                result[line.id] = [e.id for e in Entry.search([
-                            ('employee', '=', line.employee.id),
-                            ('hall', '=', period.hall.id),
-                            ('date', '>=', period.month),
-                            ('date', '<=', month_end(period.month)),
-                            ('state', '=', 'confirmed'),
-                            ], order=[('date', 'ASC'), ('id', 'ASC')])]
+            for period, employees in by_period.items():
+                for sub_employees in grouped_slice(list(employees), IN_MAX):
+                    for entry in Entry.search([
+                                ('employee', 'in', list(sub_employees)),
+                                ('hall', '=', period.hall.id),
+                                ('date', '>=', period.month),
+                                ('date', '<=', month_end(period.month)),
+                                ('state', '=', 'confirmed'),
+                                ], order=[('date', 'ASC'), ('id', 'ASC')]):
+                        result[employees[entry.employee.id]].append(entry.id)
         return result
 
     def get_rec_name(self, name):
