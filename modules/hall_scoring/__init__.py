@@ -3,7 +3,7 @@
 # license terms.
 from trytond.pool import Pool
 
-from . import complaint, period, score
+from . import complaint, ir, period, rating, score
 
 __all__ = ['register']
 
@@ -19,10 +19,19 @@ def register():
         period.PeriodLine,
         period.Reopening,
         period.ReopenStart,
+        rating.Configuration,
+        rating.Result,
+        rating.Voter,
+        rating.Ballot,
+        rating.EnterStart,
+        rating.CastStart,
+        ir.Cron,
         module='hall_scoring', type_='model')
     Pool.register(
         score.EntryReverse,
         period.Reopen,
+        rating.Enter,
+        rating.Cast,
         module='hall_scoring', type_='wizard')
     Pool.register(
         period.PeriodReport,

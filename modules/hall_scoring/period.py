@@ -99,6 +99,9 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
     locked_at = fields.DateTime("Locked at", readonly=True)
     reopenings = fields.One2Many(
         'hall.score.period.reopening', 'period', "Reopenings", readonly=True)
+    ratings = fields.One2Many(
+        'hall.score.rating.result', 'period', "Democratic Ratings",
+        readonly=True)
     state = fields.Selection(
         STATES, "State", readonly=True, required=True, sort=False)
     state_string = state.translated('state')
@@ -121,6 +124,10 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
             ('submitted', 'draft'),
             }
         cls._buttons.update({
+                'open_rating': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
                 'summarize': {
                     'invisible': Eval('state') != 'draft',
                     'depends': ['state'],
@@ -288,6 +295,7 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
         Employee = pool.get('company.employee')
         Entry = pool.get('hall.score.entry')
         Category = pool.get('hall.score.category')
+        Rating = pool.get('hall.score.rating.result')
         entry = Entry.__table__()
         category = Category.__table__()
         cursor = Transaction().connection.cursor()
@@ -324,14 +332,28 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
                             ], order=[('id', 'ASC')]):
                     employees[employee.hall.id].append(employee)
 
+        ratings = {}
+        with without_check_access():
+            for sub_periods in grouped_slice([p.id for p in periods], IN_MAX):
+                for rating in Rating.search([
+                            ('period', 'in', list(sub_periods)),
+                            ]):
+                    ratings[rating.period.id, rating.employee.id] = rating
+
         result = {}
         for period in periods:
             lines = []
             for employee in employees[period.hall.id]:
+                rating = ratings.get((period.id, employee.id))
+                base_score = period.base_score
+                # A rated employee's base is her democratic rating
+                if rating and rating.final_score is not None:
+                    base_score = rating.final_score
                 values = {
                     'employee': employee.id,
                     'post': employee.posts[0].id if employee.posts else None,
-                    'base_score': period.base_score,
+                    'rating': rating.id if rating else None,
+                    'base_score': base_score,
                     }
                 total = Decimal(0)
                 for group, _ in WEIGHT_GROUPS:
@@ -340,7 +362,7 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
                     values[f'{group}_points'] = points
                     total += points
                 values['total_points'] = total
-                values['final_score'] = period.base_score + total
+                values['final_score'] = base_score + total
                 values['stars'] = next(
                     s for s, least in STARS if values['final_score'] >= least)
                 lines.append(values)
@@ -365,10 +387,18 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
     def summarize(cls, periods):
         pool = Pool()
         Deadline = pool.get('hall.deadline')
+        Rating = pool.get('hall.score.rating.result')
         # The state is written first: an entry confirmed at the same moment
         # conflicts with this transaction, never silently left out
         with without_check_access():
             cls.write(periods, {'state': 'summarized'})
+            # The ballots close with the month's summary at the latest
+            ratings = Rating.search([
+                    ('period', 'in', [p.id for p in periods]),
+                    ('state', '=', 'open'),
+                    ])
+        if ratings:
+            Rating.close(ratings)
         lines = cls.compute_lines(periods)
         to_write = []
         for period in periods:
@@ -426,6 +456,20 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
         pass
 
     @classmethod
+    @ModelView.button
+    def open_rating(cls, periods):
+        "Open the democratic rating of the back-office posts (民主评分)"
+        pool = Pool()
+        Rating = pool.get('hall.score.rating.result')
+        for period in periods:
+            if period.state != 'draft':
+                raise ScoreStateError(gettext(
+                        'hall_scoring.msg_period_closed',
+                        period=period.rec_name,
+                        state=period.state_string))
+        Rating.open_(periods)
+
+    @classmethod
     @Workflow.transition('draft')
     def draft(cls, periods):
         cls.write(periods, {
@@ -479,8 +523,13 @@ class PeriodLine(HallModelMixin, ModelSQL, ModelView):
         ondelete='RESTRICT')
     post = fields.Many2One(
         'hall.post', "Post", readonly=True, ondelete='RESTRICT')
+    rating = fields.Many2One(
+        'hall.score.rating.result', "Democratic Rating", readonly=True,
+        ondelete='SET NULL')
     base_score = fields.Numeric(
-        "Base Score", digits=POINTS_DIGITS, readonly=True)
+        "Base Score", digits=POINTS_DIGITS, readonly=True,
+        help="The summary's base score, or the final democratic rating "
+        "of a rated employee.")
     service_points = fields.Numeric(
         "Service Manner", digits=POINTS_DIGITS, readonly=True)
     appearance_points = fields.Numeric(
