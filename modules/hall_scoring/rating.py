@@ -461,7 +461,7 @@ class Voter(HallModelMixin, ModelSQL, ModelView):
                 where=ballot.id.in_([b.id for b in ballots])))
 
 
-class Ballot(ModelSQL):
+class Ballot(HallModelMixin, ModelSQL):
     "An anonymous ballot of the democratic rating (民主评分票)"
     __name__ = 'hall.score.rating'
     _log = False

@@ -141,7 +141,7 @@ class Category(
                             category=category.rec_name))
 
 
-class CategoryPost(ModelSQL):
+class CategoryPost(HallModelMixin, ModelSQL):
     "A post an item of the assessment applies to"
     __name__ = 'hall.score.category-hall.post'
 

@@ -13,12 +13,19 @@ the quality post would:
   reason, and an error of a business form found by the quality audit; the
   month summarized by the quality post, submitted by the director and
   approved by the marketing department head;
-- this month, the inspections so far, one entry still in draft.
+- last month, the democratic rating (民主评分) of the back-office posts
+  opened by the director on the 20th, the front posts' ballots, the
+  director's scores and the self-scores, closed by the summary;
+- this month, the inspections so far, one entry still in draft, and the
+  democratic rating opened with its first ballots.
 """
 import datetime as dt
+from decimal import Decimal
 
 from proteus import Model, Wizard
 from trytond.tests.tools import set_user
+
+from trytond.modules.hall_duties.tests.tools import DEMO_STAFF, business_day
 
 from ..tests.tools import setup_demo_scoring
 
@@ -38,6 +45,25 @@ THIS_MONTH = [
     (0, 'director', '1002', 'service_praise', "客户当面表扬"),
     (0, 'leader', '1003', 'appearance_uniform', "未按规定着装"),
     ]
+
+
+# login of the rater: {badge of the rated: score}
+LAST_BALLOTS = {
+    'frontdesk1': {'1006': 88, '1007': 92, '1008': 90},
+    'frontdesk2': {'1006': 85, '1007': 95, '1008': 86},
+    'consult': {'1006': 80, '1007': 90, '1008': 88},
+    'leader': {'1006': 86, '1007': 93},
+    }
+# badge: (director's score, self-score)
+LAST_SCORES = {
+    '1006': (82, 95),
+    '1007': (94, 92),
+    '1008': (90, 96),
+    }
+THIS_BALLOTS = {
+    'frontdesk1': {'1006': 90},
+    'consult': {'1007': 92},
+    }
 
 
 def _user(login, config=None):
@@ -62,6 +88,40 @@ def _score(entries, month, config=None):
         entry.save()
         created.append(entry)
     return created
+
+
+def _rate(period, ballots, scores=None, config=None):
+    "Open the rating of the period, cast the ballots, enter the scores"
+    month = period.month
+    set_user(_user('director', config=config), config=config)
+    Period = Model.get('hall.score.period', config=config)
+    Period(period.id).click('open_rating')
+    for login, marks in ballots.items():
+        set_user(_user(login, config=config), config=config)
+        Voter = Model.get('hall.score.rating.voter', config=config)
+        for voter in Voter.find([('state', '=', 'pending')]):
+            if voter.month != month:
+                continue
+            score = marks.get(voter.employee.badge)
+            if score is not None:
+                cast = Wizard('hall.score.rating.cast', [voter],
+                    config=config)
+                cast.form.score = Decimal(score)
+                cast.execute('cast')
+    for badge, (director, own) in (scores or {}).items():
+        for login, score in [('director', director), (None, own)]:
+            if login is None:
+                login, = [l for l, _, b, _ in DEMO_STAFF if b == badge]
+            set_user(_user(login, config=config), config=config)
+            Result = Model.get('hall.score.rating.result', config=config)
+            result, = Result.find([
+                    ('period', '=', period.id),
+                    ('employee.badge', '=', badge),
+                    ])
+            enter = Wizard('hall.score.rating.enter', [result],
+                config=config)
+            enter.form.score = Decimal(score)
+            enter.execute('enter')
 
 
 def setup_demo_score_days(config=None):
@@ -89,6 +149,10 @@ def setup_demo_score_days(config=None):
     # The first confirmed entry opened the month's summary in draft
     set_user(_user('quality', config=config), config=config)
     period, = Period.find([('month', '=', last_month)])
+    with business_day(last_month + dt.timedelta(days=24), config=config):
+        _rate(period, LAST_BALLOTS, LAST_SCORES, config=config)
+    set_user(_user('quality', config=config), config=config)
+    period = Period(period.id)
     period.click('summarize')
     set_user(_user('director', config=config), config=config)
     period = Period(period.id)
@@ -101,6 +165,8 @@ def setup_demo_score_days(config=None):
         entries = _score(THIS_MONTH, this_month, config=config)
         set_user(_user('director', config=config), config=config)
         Entry(entries[0].id).click('confirm')
+        period, = Period.find([('month', '=', this_month)])
+        _rate(period, THIS_BALLOTS, config=config)
     set_user(_user('admin', config=config), config=config)
 
 

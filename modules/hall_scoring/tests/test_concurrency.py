@@ -89,12 +89,20 @@ class HallScoringConcurrencyTestCase(unittest.TestCase):
             employee = create_employee(company, name="Clerk")
             employee.hall = hall
             employee.save()
+            rated = create_employee(company, name="Keeper")
+            rated.hall = hall
+            rated.save()
+            User.write([User(USER)], {
+                    'employees': [('add', [employee.id])],
+                    'employee': employee.id,
+                    })
             category, = Category.search([('code', '=', 'service_manner')])
-        cls.hall, cls.employee, cls.category = (
-            hall.id, employee.id, category.id)
+        cls.hall, cls.employee, cls.rated, cls.category = (
+            hall.id, employee.id, rated.id, category.id)
         return {
             'company': company.id,
             'companies': [company.id],
+            'employee': employee.id,
             }
 
     def prepare(self, month):
@@ -181,3 +189,59 @@ class HallScoringConcurrencyTestCase(unittest.TestCase):
             # Either outcome is right; check() asserts it is one of them
             self.check(entry_id, period_id, results)
             month = (month + dt.timedelta(days=32)).replace(day=1)
+
+    def test_two_ballots_at_once(self):
+        "The same vote sent twice at the same moment: one ballot counts"
+        def create():
+            pool = Pool()
+            Date = pool.get('ir.date')
+            Period = pool.get('hall.score.period')
+            Result = pool.get('hall.score.rating.result')
+            Voter = pool.get('hall.score.rating.voter')
+            month = Date.today().replace(day=1)
+            period, = Period.create([{'hall': self.hall, 'month': month}])
+            result, = Result.create([{
+                        'period': period.id,
+                        'hall': self.hall,
+                        'month': month,
+                        'employee': self.rated,
+                        }])
+            voter, = Voter.create([{
+                        'result': result.id,
+                        'hall': self.hall,
+                        'rater': self.employee,
+                        }])
+            return result.id, voter.id
+        result_id, voter_id = call(create, context=self.context)
+        barrier = threading.Barrier(2)
+        outcomes = []
+
+        def read():
+            Voter = Pool().get('hall.score.rating.voter')
+            self.assertEqual(Voter(voter_id).state, 'pending')
+            barrier.wait(timeout=30)
+
+        def cast(score):
+            Voter = Pool().get('hall.score.rating.voter')
+            Voter.do_cast(Voter(voter_id), score)
+
+        def target(score):
+            try:
+                call(cast, score, context=self.context, before=read)
+            except Exception as exception:
+                outcomes.append(exception)
+            else:
+                outcomes.append('done')
+        threads = [threading.Thread(target=target, args=(Decimal(s),))
+            for s in ['60', '90']]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertEqual(outcomes.count('done'), 1, outcomes)
+        refused, = [o for o in outcomes if o != 'done']
+        self.assertIsInstance(refused, ScoreStateError)
+        with Transaction().start(DB_NAME, 0):
+            Ballot = Pool().get('hall.score.rating')
+            self.assertEqual(
+                Ballot.search_count([('result', '=', result_id)]), 1)
