@@ -259,7 +259,8 @@ class Entry(Workflow, HallDocumentMixin, ModelSQL, ModelView):
 
     @classmethod
     def _source_models(cls):
-        return ['hall.checklist.line', 'hall.deadline', 'hall.complaint']
+        return ['hall.score.inspection.line', 'hall.checklist.line',
+            'hall.deadline', 'hall.complaint']
 
     @fields.depends('category')
     def on_change_with_weight_group(self, name=None):

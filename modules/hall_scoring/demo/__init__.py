@@ -17,7 +17,9 @@ the quality post would:
   opened by the director on the 20th, the front posts' ballots, the
   director's scores and the self-scores, closed by the summary;
 - this month, the inspections so far, one entry still in draft, and the
-  democratic rating opened with its first ballots.
+  democratic rating opened with its first ballots;
+- today, the director's round of the hall done (a counter in disorder, a
+  customer's praise) and the group leader's still open.
 """
 import datetime as dt
 from decimal import Decimal
@@ -29,7 +31,7 @@ from trytond.modules.hall_duties.tests.tools import DEMO_STAFF, business_day
 
 from ..tests.tools import setup_demo_scoring
 
-__all__ = ['STEPS', 'setup_demo_score_days']
+__all__ = ['STEPS', 'setup_demo_inspections', 'setup_demo_score_days']
 
 # days into the month, login of the scorer, badge, item, note
 LAST_MONTH = [
@@ -170,6 +172,35 @@ def setup_demo_score_days(config=None):
     set_user(_user('admin', config=config), config=config)
 
 
+def setup_demo_inspections(config=None):
+    "Today's rounds of the director, done, and of the group leader, open"
+    set_user(_user('director', config=config), config=config)
+    Inspection = Model.get('hall.score.inspection', config=config)
+    if Inspection.find([]):
+        return
+    Category = Model.get('hall.score.category', config=config)
+    items = {c.code: c for c in Category.find([])}
+    inspection = Inspection()
+    inspection.save()
+    inspection.click('load_staff')
+    lines = {l.employee.badge: l for l in inspection.lines}
+    if '1002' in lines and '1003' in lines:
+        lines['1002'].category = items['hall_order']
+        lines['1002'].note = "2号台业务资料摆放凌乱"
+        lines['1003'].category = items['service_praise']
+        lines['1003'].note = "客户当面表扬赵敏耐心细致"
+        inspection.save()
+    inspection.click('done')
+
+    set_user(_user('leader', config=config), config=config)
+    Inspection = Model.get('hall.score.inspection', config=config)
+    inspection = Inspection()
+    inspection.save()
+    inspection.click('load_staff')
+    set_user(_user('admin', config=config), config=config)
+
+
 STEPS = [
     setup_demo_score_days,
+    setup_demo_inspections,
     ]
