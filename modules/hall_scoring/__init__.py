@@ -3,7 +3,7 @@
 # license terms.
 from trytond.pool import Pool
 
-from . import complaint, inspection, ir, period, rating, score
+from . import attendance, complaint, inspection, ir, period, rating, score
 
 __all__ = ['register']
 
@@ -19,6 +19,8 @@ def register():
         period.PeriodLine,
         period.Reopening,
         period.ReopenStart,
+        attendance.Attendance,
+        attendance.AttendanceLine,
         inspection.Inspection,
         inspection.InspectionLine,
         rating.Configuration,

@@ -55,7 +55,8 @@ class Task(metaclass=PoolMeta):
 
     @classmethod
     def _document_models(cls):
-        return super()._document_models() + ['hall.score.period']
+        return super()._document_models() + [
+            'hall.score.period', 'hall.score.attendance']
 
 
 class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):

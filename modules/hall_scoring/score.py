@@ -259,7 +259,8 @@ class Entry(Workflow, HallDocumentMixin, ModelSQL, ModelView):
 
     @classmethod
     def _source_models(cls):
-        return ['hall.score.inspection.line', 'hall.checklist.line',
+        return ['hall.score.inspection.line', 'hall.score.attendance.line',
+            'hall.checklist.line',
             'hall.deadline', 'hall.complaint']
 
     @fields.depends('category')

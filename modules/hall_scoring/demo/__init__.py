@@ -19,7 +19,10 @@ the quality post would:
 - this month, the inspections so far, one entry still in draft, and the
   democratic rating opened with its first ballots;
 - today, the director's round of the hall done (a counter in disorder, a
-  customer's praise) and the group leader's still open.
+  customer's praise) and the group leader's still open;
+- the arrivals of this month's rota days so far, recorded by the quality
+  post, two of them late for the 07:50 meeting, and this month's
+  attendance summary (考勤表) computed so far.
 """
 import datetime as dt
 from decimal import Decimal
@@ -31,7 +34,8 @@ from trytond.modules.hall_duties.tests.tools import DEMO_STAFF, business_day
 
 from ..tests.tools import setup_demo_scoring
 
-__all__ = ['STEPS', 'setup_demo_inspections', 'setup_demo_score_days']
+__all__ = ['STEPS', 'setup_demo_attendance', 'setup_demo_inspections',
+    'setup_demo_score_days']
 
 # days into the month, login of the scorer, badge, item, note
 LAST_MONTH = [
@@ -200,7 +204,59 @@ def setup_demo_inspections(config=None):
     set_user(_user('admin', config=config), config=config)
 
 
+# badge: {days into the month: (hour, minute)} of the late arrivals
+LATE_ARRIVALS = {
+    '1002': {1: (8, 2)},
+    '1006': {0: (7, 58)},
+    }
+
+
+def setup_demo_attendance(config=None):
+    "This month's arrivals so far and the attendance summary computed"
+    set_user(_user('quality', config=config), config=config)
+    Summary = Model.get('hall.score.attendance', config=config)
+    if Summary.find([]):
+        return
+    Line = Model.get('attendance.line', config=config)
+    Hall = Model.get('hall.hall', config=config)
+    RosterLine = Model.get('hall.roster.line', config=config)
+    today = dt.date.today()
+    month = today.replace(day=1)
+    hall, = Hall.find([])
+    set_user(_user('director', config=config), config=config)
+    RosterLine = Model.get('hall.roster.line', config=config)
+    duties = {(d.employee.id, d.employee.badge, d.date, d.shift)
+        for d in RosterLine.find([
+                ('roster.state', '=', 'published'),
+                ('date', '>=', month),
+                ('date', '<', today),
+                ])}
+    set_user(_user('quality', config=config), config=config)
+    Line = Model.get('attendance.line', config=config)
+    Employee = Model.get('company.employee', config=config)
+    lines = []
+    for employee, badge, date, shift in sorted(duties):
+        late = LATE_ARRIVALS.get(badge, {}).get((date - month).days)
+        if late:
+            time = dt.time(*late)
+        elif shift == 'afternoon':
+            time = dt.time(12, 40 + employee % 10)
+        else:
+            time = dt.time(7, 35 + employee % 10)
+        arrival = Line(employee=Employee(employee),
+            at=dt.datetime.combine(date, time), type='in')
+        lines.append(arrival)
+    if lines:
+        Line.save(lines)
+    Summary = Model.get('hall.score.attendance', config=config)
+    summary = Summary(hall=Hall(hall.id), month=month)
+    summary.save()
+    summary.click('compute')
+    set_user(_user('admin', config=config), config=config)
+
+
 STEPS = [
     setup_demo_score_days,
     setup_demo_inspections,
+    setup_demo_attendance,
     ]
