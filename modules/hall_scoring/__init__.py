@@ -3,7 +3,8 @@
 # license terms.
 from trytond.pool import Pool
 
-from . import attendance, complaint, inspection, ir, period, rating, score
+from . import (
+    attendance, complaint, duties, inspection, ir, period, rating, score)
 
 __all__ = ['register']
 
@@ -21,6 +22,9 @@ def register():
         period.ReopenStart,
         attendance.Attendance,
         attendance.AttendanceLine,
+        duties.Deadline,
+        duties.Checklist,
+        ir.Cron,
         inspection.Inspection,
         inspection.InspectionLine,
         rating.Configuration,
@@ -29,7 +33,6 @@ def register():
         rating.Ballot,
         rating.EnterStart,
         rating.CastStart,
-        ir.Cron,
         module='hall_scoring', type_='model')
     Pool.register(
         score.EntryReverse,

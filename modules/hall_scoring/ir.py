@@ -10,6 +10,9 @@ class Cron(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.method.selection.append(
-            ('hall.score.rating.result|close_ended',
-                "Close the Democratic Ratings of the Months Ended"))
+        cls.method.selection.extend([
+                ('hall.score.rating.result|close_ended',
+                    "Close the Democratic Ratings of the Months Ended"),
+                ('hall.checklist|score_missed',
+                    "Score the Checklist Tasks Left Undone"),
+                ])

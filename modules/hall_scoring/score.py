@@ -455,6 +455,48 @@ class Entry(Workflow, HallDocumentMixin, ModelSQL, ModelView):
         return entries
 
     @classmethod
+    def create_confirmed_within(cls, vlist):
+        """Create and confirm the entries of the server the months still
+        open and the items' caps allow; the others are left out, so that
+        the duties they come from are never refused for them"""
+        pool = Pool()
+        Category = pool.get('hall.score.category')
+        Period = pool.get('hall.score.period')
+        if not vlist:
+            return []
+        periods = {(p.hall.id, p.month): p for p in Period._periods_of(
+                {(v['hall'], v['date']) for v in vlist})}
+        vlist = [v for v in vlist
+            if getattr(periods.get((v['hall'], v['date'].replace(day=1))),
+                'state', 'draft') == 'draft']
+        totals = {}
+        accepted = []
+        with without_check_access():
+            for values in vlist:
+                category = Category(values['category'])
+                if category.cap and category.cap_period:
+                    if category.cap_period == 'day':
+                        start = end = values['date']
+                    else:
+                        start = values['date'].replace(day=1)
+                        end = (start + dt.timedelta(days=32)).replace(
+                            day=1) - dt.timedelta(days=1)
+                    key = (values['employee'], category.id, start)
+                    if key not in totals:
+                        totals[key] = sum((e.points for e in cls.search([
+                                        ('employee', '=', values['employee']),
+                                        ('category', '=', category.id),
+                                        ('date', '>=', start),
+                                        ('date', '<=', end),
+                                        ('state', '=', 'confirmed'),
+                                        ])), Decimal(0))
+                    if abs(totals[key] + values['points']) > category.cap:
+                        continue
+                    totals[key] += values['points']
+                accepted.append(values)
+        return cls.create_confirmed(accepted)
+
+    @classmethod
     def category_of(cls, code):
         "Return the active item of the code, or None"
         pool = Pool()
