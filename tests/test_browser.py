@@ -200,3 +200,37 @@ def test_clerk_settles_balanced_day(hall_server, hall_output, browser_env):
     assert result['live']['difference'] in {'0.00', '¥0.00'}, result['live']
     assert result['state'] == '已结帐', result
     assert result['actions'] <= WALK_ACTIONS, result['steps']
+
+
+def test_leader_inspects_on_a_phone(hall_server, hall_output, browser_env):
+    """The group leader's open inspection, on a phone-sized screen: one
+    column, every employee on duty listed, nothing wider than the screen"""
+    from trytond.modules.hall_duties.tests.tools import demo_password
+    base_url, database, backend = hall_server
+    screenshot = os.path.join(
+        hall_output, f'browser-phone-inspection-{backend}.png')
+    env = dict(browser_env)
+    env['HALL_BROWSER_TIMEOUT'] = str(BROWSER_TIMEOUT * 1000)
+    run = subprocess.run(
+        ['node', os.path.join(ROOT, 'tests', 'browser', 'phone.mjs'),
+            base_url, database, 'leader', demo_password('leader'),
+            screenshot, 'hall.score.inspection',
+            json.dumps([['state', '=', 'draft']])],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True,
+        timeout=4 * BROWSER_TIMEOUT + 60)
+    lines = run.stdout.strip().splitlines()
+    assert lines, (
+        f'no output from phone.mjs ({run.returncode}):\n{tail(run.stderr)}')
+    result = json.loads(lines[-1])
+    assert result['ok'], (
+        f"browser: {result.get('error')}\nscreenshot: {screenshot}\n"
+        f"{tail(run.stderr)}")
+    assert not result.get('page_errors'), result['page_errors']
+    width = result['viewport']['width']
+    assert result['scrollWidth'] <= width, result
+    assert result['formWidth'] <= width, result
+    labels = {l.rstrip(':：') for l in result['labels']}
+    assert {'营业厅', '检查人', '状态'} <= labels, result
+    assert result['rows'] >= 3, result
+    assert {'载入当班人员', '完成'} <= set(result['buttons']), result

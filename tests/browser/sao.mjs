@@ -57,7 +57,7 @@ export function findChromium() {
 // A headless Chromium in a new profile, in Chinese: {context, page, close}
 // On a loaded machine a Chromium may not start in time: it is started
 // again once, in another profile
-export async function launch(attempts = 2) {
+export async function launch(attempts = 2, viewport = null) {
     for (let attempt = 1; ; attempt++) {
         const profile = fs.mkdtempSync(
             path.join(os.tmpdir(), 'hall-chromium-'));
@@ -67,7 +67,10 @@ export async function launch(attempts = 2) {
                 executablePath: findChromium(),
                 headless: true,
                 args: CHROMIUM_ARGS,
-                viewport: {width: 1366, height: 768},  // the counter screens
+                // the counter screens, or a phone's
+                viewport: viewport || {width: 1366, height: 768},
+                isMobile: Boolean(viewport),
+                hasTouch: Boolean(viewport),
                 locale: 'zh-CN',
                 timeout: 2 * TIMEOUT,
             });
