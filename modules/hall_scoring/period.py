@@ -364,8 +364,10 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
                     total += points
                 values['total_points'] = total
                 values['final_score'] = base_score + total
+                # Below the last threshold (a score under 0) the least star
                 values['stars'] = next(
-                    s for s, least in STARS if values['final_score'] >= least)
+                    (s for s, least in STARS
+                        if values['final_score'] >= least), STARS[-1][0])
                 lines.append(values)
             by_post = defaultdict(list)
             for values in lines:
