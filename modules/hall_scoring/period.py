@@ -390,6 +390,7 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
     def summarize(cls, periods):
         pool = Pool()
         Deadline = pool.get('hall.deadline')
+        Line = pool.get('hall.score.period.line')
         Rating = pool.get('hall.score.rating.result')
         # The state is written first: an entry confirmed at the same moment
         # conflicts with this transaction, never silently left out
@@ -403,17 +404,17 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
         if ratings:
             Rating.close(ratings)
         lines = cls.compute_lines(periods)
-        to_write = []
-        for period in periods:
-            to_write.extend([[period], {
-                        'lines': [('delete', [l.id for l in period.lines]),
-                            ('create', lines[period.id])],
+        if periods:
+            # One creation of all the lines and one write of the summaries,
+            # whatever their number
+            with without_check_access():
+                Line.delete([l for p in periods for l in p.lines])
+                Line.create([{**values, 'period': p.id}
+                        for p in periods for values in lines[p.id]])
+                cls.write(periods, {
                         'summarized_by': acting_employee(),
                         'summarized_at': now(),
-                        }])
-        if to_write:
-            with without_check_access():
-                cls.write(*to_write)
+                        })
                 Deadline.record_documents(periods)
 
     @classmethod
