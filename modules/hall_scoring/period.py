@@ -31,6 +31,11 @@ from .score import POINTS_DIGITS, WEIGHT_GROUPS, now
 # The day of the next month the summary is due, without a task
 DUE_DAY = 4
 IN_MAX = backend.MAX_QUERY_PARAMS // 3
+# The records of one creation or search: an instance checks the ids it is
+# read with, so a list of records costs the square of its length
+BATCH = 1000
+# The halls whose staff one search reads
+HALL_BATCH = 50
 POINTS_EXP = Decimal(10) ** -POINTS_DIGITS[1]
 BASE_SCORE = Decimal(100)
 # The stars of the star report (星级报表): the least final score of each
@@ -327,7 +332,7 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
         halls = [p.hall.id for p in periods]
         employees = defaultdict(list)
         with without_check_access():
-            for sub_halls in grouped_slice(halls, IN_MAX):
+            for sub_halls in grouped_slice(halls, HALL_BATCH):
                 for employee in Employee.search([
                             ('hall', 'in', list(sub_halls)),
                             ], order=[('id', 'ASC')]):
@@ -409,8 +414,10 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
             # whatever their number
             with without_check_access():
                 Line.delete([l for p in periods for l in p.lines])
-                Line.create([{**values, 'period': p.id}
-                        for p in periods for values in lines[p.id]])
+                for sub_values in grouped_slice([{**values, 'period': p.id}
+                            for p in periods for values in lines[p.id]],
+                        BATCH):
+                    Line.create(list(sub_values))
                 cls.write(periods, {
                         'summarized_by': acting_employee(),
                         'summarized_at': now(),
