@@ -16,15 +16,14 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.hall_duties.common import (
     HallModelMixin, acting_employee)
-from trytond.modules.hall_duties.hall import DueDocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import ScoreStateError, ScoreValidationError
-from .period import IN_MAX, month_end
+from .exceptions import ScoreStateError
+from .period import IN_MAX, MonthDocumentMixin, month_end
 from .score import now
 
 # The pre-shift meeting (班前会) of the morning
@@ -36,9 +35,11 @@ DUE_DAY = 2
 LATE = 'meeting_late'
 
 
-class Attendance(DueDocumentMixin, Workflow, ModelSQL, ModelView):
+class Attendance(MonthDocumentMixin, Workflow, ModelSQL, ModelView):
     "The monthly attendance summary of a hall (考勤表)"
     __name__ = 'hall.score.attendance'
+    _due_day = DUE_DAY
+    _handed_in = [('state', '=', 'done')]
 
     hall = fields.Many2One(
         'hall.hall', "Hall", required=True, ondelete='RESTRICT',
@@ -97,56 +98,6 @@ class Attendance(DueDocumentMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_meeting_time(cls):
         return MEETING_TIME
-
-    @classmethod
-    def default_month(cls):
-        "Last month"
-        today = Pool().get('ir.date').today()
-        return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-    @fields.depends('month')
-    def _due_date(self, task):
-        "The task's day in the next month, by default the 2nd"
-        if not self.month:
-            return
-        start = month_end(self.month) + dt.timedelta(days=1)
-        date = None
-        if task:
-            date = task.first_occurrence(start, month_end(start))
-        return date or start.replace(day=DUE_DAY)
-
-    def get_rec_name(self, name):
-        month = self.month.strftime('%Y-%m') if self.month else ''
-        return f'{self.hall.rec_name} {month}'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        return [('hall.rec_name',) + tuple(clause[1:])]
-
-    @classmethod
-    def deadline_documents(cls, keys):
-        "The done summaries of each (hall id, due date) key"
-        result = {}
-        with without_check_access():
-            summaries = cls.search([
-                    ('hall', 'in', list({k[0] for k in keys})),
-                    ('state', '=', 'done'),
-                    ])
-        for summary in summaries:
-            key = (summary.hall.id, summary.due_date)
-            if key in keys:
-                result[key] = summary
-        return result
-
-    @classmethod
-    def validate_fields(cls, summaries, field_names):
-        super().validate_fields(summaries, field_names)
-        if field_names & {'month'}:
-            for summary in summaries:
-                if summary.month.day != 1:
-                    raise ScoreValidationError(gettext(
-                            'hall_scoring.msg_period_month',
-                            period=summary.rec_name))
 
     @classmethod
     def check_modification(

@@ -64,7 +64,66 @@ class Task(metaclass=PoolMeta):
             'hall.score.period', 'hall.score.attendance']
 
 
-class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
+class MonthDocumentMixin(DueDocumentMixin):
+    """A document of a hall for a month, handed in on a day of the next
+    month (``_due_day`` without a task); ``_handed_in`` is the domain of
+    the documents that prove their deadline"""
+    __slots__ = ()
+    _due_day = DUE_DAY
+    _handed_in = [('state', '!=', 'draft')]
+
+    @classmethod
+    def default_month(cls):
+        "Last month"
+        today = Pool().get('ir.date').today()
+        return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+    @fields.depends('month')
+    def _due_date(self, task):
+        "The task's day in the next month, by default ``_due_day``"
+        if not self.month:
+            return
+        start = month_end(self.month) + dt.timedelta(days=1)
+        date = None
+        if task:
+            date = task.first_occurrence(start, month_end(start))
+        return date or start.replace(day=self._due_day)
+
+    def get_rec_name(self, name):
+        month = self.month.strftime('%Y-%m') if self.month else ''
+        return f'{self.hall.rec_name} {month}'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('hall.rec_name',) + tuple(clause[1:])]
+
+    @classmethod
+    def deadline_documents(cls, keys):
+        "The documents handed in of each (hall id, due date) key"
+        result = {}
+        with without_check_access():
+            documents = cls.search([
+                    ('hall', 'in', list({k[0] for k in keys})),
+                    *cls._handed_in,
+                    ])
+        for document in documents:
+            key = (document.hall.id, document.due_date)
+            if key in keys:
+                result[key] = document
+        return result
+
+    @classmethod
+    def validate_fields(cls, documents, field_names):
+        super().validate_fields(documents, field_names)
+        if field_names & {'month'}:
+            for document in documents:
+                if document.month.day != 1:
+                    raise ScoreValidationError(gettext(
+                            'hall_scoring.msg_period_month',
+                            period=document.rec_name))
+
+
+class Period(MonthDocumentMixin, Workflow, ModelSQL, ModelView):
     "The monthly score summary of a hall (各岗位考核汇总表)"
     __name__ = 'hall.score.period'
 
@@ -165,59 +224,10 @@ class Period(DueDocumentMixin, Workflow, ModelSQL, ModelView):
     def default_base_score(cls):
         return BASE_SCORE
 
-    @classmethod
-    def default_month(cls):
-        "Last month"
-        today = Pool().get('ir.date').today()
-        return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
     @fields.depends('month')
     def on_change_with_month_end(self, name=None):
         if self.month:
             return month_end(self.month)
-
-    def _due_date(self, task):
-        "The first day of the task in the next month, by default the 4th"
-        if not self.month:
-            return
-        start = month_end(self.month) + dt.timedelta(days=1)
-        date = None
-        if task:
-            date = task.first_occurrence(start, month_end(start))
-        return date or start.replace(day=DUE_DAY)
-
-    def get_rec_name(self, name):
-        month = self.month.strftime('%Y-%m') if self.month else ''
-        return f'{self.hall.rec_name} {month}'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        return [('hall.rec_name',) + tuple(clause[1:])]
-
-    @classmethod
-    def deadline_documents(cls, keys):
-        "The summarized periods of each (hall id, due date) key"
-        result = {}
-        with without_check_access():
-            periods = cls.search([
-                    ('hall', 'in', list({k[0] for k in keys})),
-                    ('state', '!=', 'draft'),
-                    ])
-        for period in periods:
-            key = (period.hall.id, period.due_date)
-            if key in keys:
-                result[key] = period
-        return result
-
-    @classmethod
-    def validate_fields(cls, periods, field_names):
-        super().validate_fields(periods, field_names)
-        if field_names & {'month'}:
-            for period in periods:
-                if period.month.day != 1:
-                    raise ScoreValidationError(gettext(
-                            'hall_scoring.msg_period_month',
-                            period=period.rec_name))
 
     @classmethod
     def check_modification(cls, mode, periods, values=None, external=False):
